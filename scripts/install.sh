@@ -37,7 +37,7 @@ fi
 
 # 3. Load-test tool (locust) in its own venv, so its dependencies never touch Rasa's.
 if [ -f bench/requirements.txt ]; then
-  if [ ! -x bench/.venv/bin/python ]; then "$PY310" -m venv bench/.venv; fi
+  if [ ! -x bench/.venv/bin/python ]; then python3 -m venv bench/.venv; fi  # locust needs Python >= 3.11
   if ! stamp_ok bench/.venv/.installed bench/requirements.txt; then
     echo "==> installing the benchmark tools"
     bench/.venv/bin/pip install -q -r bench/requirements.txt

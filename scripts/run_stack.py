@@ -31,6 +31,9 @@ def load_env_file() -> Dict[str, str]:
             if "=" in line and not line.lstrip().startswith("#"):
                 key, _, value = line.partition("=")
                 values[key.strip()] = value.strip()
+    for key in SECRETS:  # the environment wins (deployments, tests)
+        if os.environ.get(key):
+            values[key] = os.environ[key]
     missing = [key for key in SECRETS if not values.get(key)]
     if missing:
         for key in missing:
