@@ -28,11 +28,13 @@ def create_db_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20,
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_size=pool_size, max_overflow=max_overflow,
                              pool_pre_ping=True, echo=echo)
+    connect_args = {"check_same_thread": False, "timeout": busy_timeout_ms / 1000}
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, echo=echo, pool_size=pool_size, max_overflow=max_overflow,
-                           connect_args={"check_same_thread": False,
-                                         "timeout": busy_timeout_ms / 1000})
+        engine = create_engine(url, echo=echo, pool_size=pool_size, max_overflow=max_overflow,
+                               connect_args=connect_args)
+    else:  # in-memory: one shared connection (SQLAlchemy's default pool for it)
+        engine = create_engine(url, echo=echo, connect_args=connect_args)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -75,11 +77,9 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        """A session for queries; closing it ends its transaction (objects stay readable)."""
         with self._read() as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:

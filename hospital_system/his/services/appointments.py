@@ -38,7 +38,8 @@ def _refuse(session: Session, code: str, message: str, *, schedule_id: int, sett
 
 
 def check_bookable(session: Session, *, slot: TimeSlot, settings: Settings, now: dt.datetime) -> None:
-    """Raise the first rule a booking of ``slot`` breaks, with nearest alternatives."""
+    """Raise the first calendar rule a booking of ``slot`` breaks, with nearest alternatives.
+    (Whether a place is left is decided atomically by ``_take_place``.)"""
     schedule = slot.schedule
     args = {"schedule_id": schedule.id, "settings": settings, "now": now}
     if not schedule.doctor.department.accepts_appointments:
@@ -53,8 +54,6 @@ def check_bookable(session: Session, *, slot: TimeSlot, settings: Settings, now:
     if schedule.date > last_day:
         raise _refuse(session, "beyond_window",
                       f"booking opens {settings.booking_window_days} days ahead", **args)
-    if slot.booked >= slot.capacity:
-        raise _refuse(session, "slot_full", "no place left in this slot", **args)
 
 
 def _find_duplicate(session: Session, *, patient_id: int, schedule: Schedule,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import List, Optional, Sequence
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from his.errors import not_found
@@ -104,7 +104,3 @@ def get_doctor(session: Session, *, doctor_id: int) -> Doctor:
     if doctor is None:
         raise not_found("doctor")
     return doctor
-
-
-def doctors_by_ids(session: Session, *, ids: Sequence[int]) -> List[Doctor]:
-    return list(session.scalars(select(Doctor).where(or_(Doctor.id.in_(list(ids))))).unique().all())
