@@ -1,0 +1,298 @@
+"""The lexical half of `hospital_core.dates`: finds date and time expressions ("mentions") in a message.
+
+`scan(normalized_text)` returns non-overlapping mentions (longest match wins, then leftmost), each with
+its offsets and an unresolved value; nothing here knows what day it is. The text must already be
+normalised by `hospital_core.text.normalize` (half-width, simplified), which keeps offsets valid.
+Chinese numerals are converted by cn2an.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional
+
+import cn2an
+
+# --- numerals -------------------------------------------------------------------------------------
+_CN = "零〇一二两三四五六七八九十廿"
+YEAR = r"(?:\d{4}|[零〇一二三四五六七八九]{4})"
+MONTH = r"(?:\d{1,2}|十[一二]?|[一二三四五六七八九])"
+DAY = r"(?:\d{1,2}|[二三]?十[一二三四五六七八九]?|廿[一二三四五六七八九]?|[一二三四五六七八九])"
+HOUR = r"(?:\d{1,2}|二?十[一二三四五六七八九]?|[零〇一二两三四五六七八九])"
+MINUTE = r"(?:\d{1,2}|[一二三四五]?十[一二三四五六七八九]?|[零〇][一二三四五六七八九]|[一二三四五六七八九])"
+COUNT = r"(?:\d{1,3}|[一二两三四五六七八九十]{1,3})"
+NO_NUM_BEFORE = rf"(?<![\d{_CN}])"
+
+WEEK_PREFIX = r"(?P<pfx>下下个?|下个?|这一?个?|本|上上个?|上个?)"
+WEEK_WORD = r"(?:周|星期|礼拜)"
+MONTH_PREFIX = r"(?P<mrel>这个?|本|下下个?|下个?|上个?)"
+PART = r"(?P<part>初|上旬|中旬|下旬|中|底|末)"
+LUNAR_DAY = r"(?:初|廿|二十|三十|十)?[一二三四五六七八九十]"
+
+WEEKDAY_INDEX = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6,
+                 "1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6}
+WEEK_OFFSET = {"下下": 2, "下": 1, "这": 0, "本": 0, "上上": -2, "上": -1}
+MONTH_OFFSET = {"这": 0, "本": 0, "下下": 2, "下": 1, "上": -1}
+YEAR_OFFSET = {"今年": 0, "明年": 1, "后年": 2}
+
+RELATIVE_DAYS = {
+    "大大后天": (4, None), "大后天": (3, None), "后天": (2, None), "明天": (1, None), "明日": (1, None),
+    "明儿个": (1, None), "明儿": (1, None), "今天": (0, None), "今日": (0, None), "今儿个": (0, None),
+    "今儿": (0, None), "当天": (0, None), "昨天": (-1, None), "昨日": (-1, None), "前天": (-2, None),
+    "大前天": (-3, None), "今早": (0, "上午"), "今晨": (0, "上午"), "今晚": (0, "夜诊"), "今夜": (0, "夜诊"),
+    "明早": (1, "上午"), "明晨": (1, "上午"), "明晚": (1, "夜诊"), "昨晚": (-1, "夜诊"),
+}
+HALF_DAY_WORDS = {
+    "上午": "上午", "早上": "上午", "早晨": "上午", "清早": "上午", "清晨": "上午", "一大早": "上午",
+    "大清早": "上午", "一早": "上午", "上半天": "上午", "下午": "下午", "午后": "下午", "下半天": "下午",
+    "晚上": "夜诊", "晚间": "夜诊", "傍晚": "夜诊", "夜诊": "夜诊", "夜间": "夜诊", "夜里": "夜诊",
+    "晚诊": "夜诊", "中午": "noon", "午间": "noon", "正午": "noon", "凌晨": "small_hours",
+    "半夜": "small_hours", "深夜": "small_hours", "午夜": "small_hours",
+}
+FESTIVALS = r"春节|过年|除夕|元宵节?|元旦|清明节?|五一(?![路街道])|劳动节|端午节?|中秋节?|国庆节?|十一假期|十一长假|小长假|寒假|暑假"
+# Characters after "5号"/"5日" that make it a room, line, bed… or a duration, not a day of the month.
+NOT_DAY_AFTER_HAO = "楼线窗诊床门口馆厅房病位机台码院科屏柜桌室区车梯人者药字片栋座层号"
+NOT_DAY_AFTER_RI = "次餐遍内前左量剂游常子记本元间夜光历语文报" + _CN
+# Units after "3.5" / "3-5" / "3/5" that make it a quantity, not a date.
+QUANTITY_UNITS = (r"(?:天|日|号|倍|个|次|元|块|毛|角|斤|克|公斤|千克|毫|米|厘|度|℃|%|岁|周|月|年|小时|分|秒|片|粒|"
+                  r"袋|支|盒|瓶|楼|层|万|千|百|折|寸|升|[a-zA-Z])")
+ADJECTIVES_BEFORE_YIDIAN = set("快早晚好有多少慢小大差轻重点些稍再提")
+
+
+def to_int(numeral: str) -> Optional[int]:
+    """Arabic or Chinese numeral → int (cn2an for Chinese); None if it is not a well-formed number."""
+    if numeral.isascii() and numeral.isdigit():
+        return int(numeral)
+    try:
+        value = cn2an.cn2an(numeral, "smart")
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+    return int(value) if float(value).is_integer() else None
+
+
+@dataclass
+class Mention:
+    """One date/time expression: `kind` says which value fields are meaningful."""
+
+    kind: str  # rel_day, after, few_days, weekday, week, month_part, ymd, half_day, time, earliest, unsupported
+    start: int
+    end: int
+    value: Dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+Builder = Callable[["re.Match[str]", str], Optional[Mention]]
+_PATTERNS: List[tuple] = []
+
+
+def _pattern(regex: str) -> Callable[[Builder], Builder]:
+    def register(builder: Builder) -> Builder:
+        _PATTERNS.append((re.compile(regex, re.IGNORECASE), builder))
+        return builder
+    return register
+
+
+def _m(kind: str, match: "re.Match[str]", **value: Any) -> Mention:
+    return Mention(kind, match.start(), match.end(), value)
+
+
+def _week_offset(prefix: Optional[str]) -> Optional[int]:
+    if not prefix:
+        return None
+    return WEEK_OFFSET[prefix.rstrip("个一")]
+
+
+def _month_offset(prefix: str) -> int:
+    return MONTH_OFFSET[prefix.rstrip("个")]
+
+
+# --- unsupported: lunar calendar and festivals ----------------------------------------------------
+@_pattern(rf"农历|阴历|旧历|(?:[正腊冬]|{MONTH})月(?:初|廿)[一二三四五六七八九十\d]+|[正腊]月{LUNAR_DAY}*")
+def _lunar(match, text):
+    return _m("unsupported", match, reason="lunar")
+
+
+@_pattern(FESTIVALS)
+def _festival(match, text):
+    return _m("unsupported", match, reason="festival")
+
+
+# --- absolute dates -------------------------------------------------------------------------------
+@_pattern(r"(?<![\d.])(?P<y>\d{4})\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<d>\d{1,2})(?![\d.])")
+def _iso(match, text):
+    return _m("ymd", match, year=int(match["y"]), month=int(match["m"]), day=int(match["d"]))
+
+
+@_pattern(rf"(?:(?<!\d)(?P<y>{YEAR})\s*年|(?P<yrel>今年|明年|后年))\s*(?P<m>{MONTH})\s*月份?\s*"
+          rf"(?:(?P<d>{DAY})\s*[日号]?(?![\d{_CN}])|{PART}(?![一二三四五六七八九十]))?")
+def _year_month_day(match, text):
+    year = to_int(match["y"]) if match["y"] else None
+    value = dict(year=year, year_offset=YEAR_OFFSET.get(match["yrel"] or ""), month=to_int(match["m"]))
+    if value["year"] is None and value["year_offset"] is None or value["month"] is None:
+        return None
+    if match["d"]:
+        return _m("ymd", match, day=to_int(match["d"]), **value)
+    return _m("month_part", match, part=match["part"] or "全", **value)
+
+
+@_pattern(rf"(?<![\d年]){NO_NUM_BEFORE}(?P<m>{MONTH})\s*月\s*(?P<d>{DAY})\s*[日号]?(?![\d{_CN}])")
+def _month_day(match, text):
+    return _m("ymd", match, month=to_int(match["m"]), day=to_int(match["d"]))
+
+
+@_pattern(rf"(?<![\d年]){NO_NUM_BEFORE}(?P<m>{MONTH})\s*月(?:份\s*)?{PART}?(?<=[份初旬中底末])(?![一二三四五六七八九十\d])")
+def _month_only(match, text):
+    return _m("month_part", match, month=to_int(match["m"]), part=match["part"] or "全")
+
+
+@_pattern(rf"{MONTH_PREFIX}月份?\s*(?P<d>{DAY})\s*[日号](?![\d{_CN}])")
+def _relative_month_day(match, text):
+    return _m("ymd", match, month_offset=_month_offset(match["mrel"]), day=to_int(match["d"]))
+
+
+@_pattern(rf"{MONTH_PREFIX}月份?\s*{PART}?(?![一二三四五六七八九十经])")
+def _relative_month(match, text):
+    return _m("month_part", match, month_offset=_month_offset(match["mrel"]), part=match["part"] or "全")
+
+
+@_pattern(rf"(?<![个几每岁年\d{_CN}])月{PART}(?![一二三四五六七八九十])")
+def _bare_month_part(match, text):
+    return _m("month_part", match, part=match["part"], bare=True)
+
+
+@_pattern(rf"(?<![\d.:/\-A-Za-z])(?P<a>\d{{1,2}})(?P<sep>[./\-])(?P<b>\d{{1,2}})(?![\d.:/\-])(?!\s*{QUANTITY_UNITS})")
+def _numeric_month_day(match, text):
+    first, second = int(match["a"]), int(match["b"])
+    before = text[:match.start()].rstrip()
+    if match["sep"] == "." and len(match["b"]) == 2 and before.endswith(tuple(HALF_DAY_WORDS)):
+        return _m("time", match, hour=first, minute=second)  # "上午8.30" is a time
+    if not (1 <= first <= 12 and 1 <= second <= 31):
+        return None
+    return _m("ymd", match, month=first, day=second)
+
+
+@_pattern(rf"(?<![\d月年第每隔前数几{_CN}])(?P<d>{DAY})\s*(?P<suf>[号日])")
+def _day_only(match, text):
+    following = text[match.end():match.end() + 1]
+    banned = NOT_DAY_AFTER_HAO if match["suf"] == "号" else NOT_DAY_AFTER_RI
+    if following and following in banned:
+        return None
+    day = to_int(match["d"])
+    if day is None or not 1 <= day <= 31:
+        return None
+    return _m("ymd", match, day=day)
+
+
+# --- relative days --------------------------------------------------------------------------------
+@_pattern("|".join(sorted(RELATIVE_DAYS, key=len, reverse=True)).replace("后天", "后天(?!性)"))
+def _relative_day(match, text):
+    offset, half_day = RELATIVE_DAYS[match.group(0)]
+    return _m("rel_day", match, offset=offset, half_day=half_day)
+
+
+@_pattern(rf"{NO_NUM_BEFORE}(?P<n>{COUNT})\s*个?\s*(?P<u>天|日|周|星期|礼拜|月)\s*(?:以后|之后|后)")
+def _after(match, text):
+    count = to_int(match["n"])
+    if count is None:
+        return None
+    unit = {"天": "days", "日": "days", "月": "months"}.get(match["u"], "weeks")
+    return _m("after", match, count=count, unit=unit)
+
+
+@_pattern(rf"过\s*(?P<n>{COUNT}|几|些)\s*(?P<u>天|日)")
+def _pass_days(match, text):
+    count = None if match["n"] in ("几", "些", "两") else to_int(match["n"])
+    if count is None:
+        return _m("few_days", match, first=2, last=4)
+    return _m("after", match, count=count, unit="days")
+
+
+@_pattern(rf"{NO_NUM_BEFORE}(?P<n>{COUNT})\s*(?:天|日)\s*(?:以内|之内|内)|(?:这|近|最近)(?:几|两|二|三)天")
+def _within(match, text):
+    count = to_int(match["n"]) if match["n"] else 3
+    if count is None:
+        return None
+    return _m("few_days", match, first=0, last=count)
+
+
+# --- weeks and weekdays ---------------------------------------------------------------------------
+@_pattern(rf"(?<![每几隔]){WEEK_PREFIX}?\s?{WEEK_WORD}(?P<wd>[一二三四五六日天1-7])(?![次遍回趟个\d])")
+def _weekday(match, text):
+    return _m("weekday", match, week_offset=_week_offset(match["pfx"]), weekday=WEEKDAY_INDEX[match["wd"]])
+
+
+@_pattern(rf"(?<![每几隔]){WEEK_PREFIX}?\s?{WEEK_WORD}末|双休日?")
+def _weekend(match, text):
+    return _m("week", match, week_offset=_week_offset(match["pfx"]), weekend=True)
+
+
+@_pattern(rf"{WEEK_PREFIX}\s?{WEEK_WORD}(?![一二三四五六日天1-7末围边到全期岁年次])")
+def _week(match, text):
+    return _m("week", match, week_offset=_week_offset(match["pfx"]), weekend=False)
+
+
+# --- half-days and clock times --------------------------------------------------------------------
+@_pattern("(?:" + "|".join(sorted(HALF_DAY_WORDS, key=len, reverse=True)) + ")(?!好)")
+def _half_day(match, text):
+    return _m("half_day", match, half_day=HALF_DAY_WORDS[match.group(0)])
+
+
+@_pattern(r"(?<![\d:.])(?P<h>\d{1,2})(?::(?P<mi>\d{2}))?\s?(?P<ap>a\.?m\.?|p\.?m\.?)(?![a-z])")
+def _am_pm(match, text):
+    qualifier = "上午" if match["ap"].lower().startswith("a") else "下午"
+    return _m("time", match, hour=int(match["h"]), minute=int(match["mi"] or 0), qualifier=qualifier)
+
+
+@_pattern(r"(?<![\d:.])(?P<h>\d{1,2})\s*:\s*(?P<mi>\d{2})(?![\d:])")
+def _clock(match, text):
+    return _m("time", match, hour=int(match["h"]), minute=int(match["mi"]))
+
+
+@_pattern(rf"{NO_NUM_BEFORE}(?P<h>{HOUR})\s*(?P<unit>点钟|点|时)(?!滴)"
+          rf"(?:(?P<half>半)|(?P<q1>[一1]刻)|(?P<q3>[三3]刻)|(?P<mi>{MINUTE})\s*分?(?![\d{_CN}号日天]))?")
+def _hour(match, text):
+    hour_text = match["h"]
+    previous = text[match.start() - 1:match.start()]
+    if match["unit"] == "时" and not hour_text.isdigit():
+        return None  # 一时半会儿, 同时…
+    if hour_text == "一" and (previous in ADJECTIVES_BEFORE_YIDIAN or text[match.end():match.end() + 1] in "点儿"):
+        return None  # 快一点, 早一点, 好一点儿
+    if hour_text in ("两", "二") and previous in "有这那":
+        return None  # 有两点要问
+    hour = to_int(hour_text)
+    if hour is None:
+        return None
+    minute = 30 if match["half"] else 15 if match["q1"] else 45 if match["q3"] else None
+    if match["mi"]:
+        minute = to_int(match["mi"])
+    return _m("time", match, hour=hour, minute=minute or 0)
+
+
+@_pattern(r"尽快|尽早|越快越好|越早越好|最早|最快|最近(?=的|哪|有|能|可|一[天个次号]|时间|号|[,.!?;，。！？；\s]|$)")
+def _earliest(match, text):
+    return _m("earliest", match)
+
+
+def scan(text: str) -> List[Mention]:
+    """All mentions in `text` (normalised), non-overlapping, in text order. Linear in the text length."""
+    candidates: List[Mention] = []
+    for order, (regex, builder) in enumerate(_PATTERNS):
+        for match in regex.finditer(text):
+            mention = builder(match, text)
+            if mention is not None and mention.end > mention.start:
+                mention.value.setdefault("_order", order)
+                candidates.append(mention)
+    candidates.sort(key=lambda m: (-m.length, m.start, m.value["_order"]))
+    taken = bytearray(len(text))
+    chosen: List[Mention] = []
+    for mention in candidates:
+        if any(taken[mention.start:mention.end]):
+            continue
+        taken[mention.start:mention.end] = b"\x01" * mention.length
+        mention.value.pop("_order", None)
+        chosen.append(mention)
+    chosen.sort(key=lambda m: m.start)
+    return chosen
