@@ -80,6 +80,43 @@ def half_day_of(moment: time) -> Optional[HalfDay]:
     return None
 
 
+def to_clock(hour: int, minute: int, qualifier: Optional[str]) -> Tuple[Optional[time], Optional[Tuple[str, str]]]:
+    """24-hour clock time for an hour as typed and its qualifier (上午/下午/夜诊/noon/small_hours/None)."""
+    if minute >= 60 or hour >= 24 or hour == 0:
+        return None, ("impossible_time", "no_such_time")
+    conflict = (None, ("impossible_time", "half_day_conflict"))
+    if qualifier == "上午":
+        if hour >= 13:
+            return conflict
+    elif qualifier == "下午":
+        hour = hour + 12 if hour < 12 else hour
+    elif qualifier == "夜诊":
+        if 6 <= hour <= 11:
+            hour += 12
+        elif hour == 12:
+            hour = 0
+        elif 12 < hour < 17:
+            return conflict
+    elif qualifier == "noon":
+        if hour in (1, 2):
+            hour += 12
+        elif hour not in (11, 12, 13, 14):
+            return conflict
+    elif qualifier == "small_hours":
+        if hour == 12:
+            hour = 0
+        elif hour > 5:
+            return conflict
+    elif hour == 6:
+        return None, ("ambiguous", "hour_6")
+    elif hour <= 5:
+        hour += 12
+    clock = time(hour, minute)
+    if half_day_of(clock) is None:
+        return clock, ("ambiguous", "noon") if hour == 12 else ("unsupported", "outside_clinic_hours")
+    return clock, None
+
+
 def half_day_end(half_day: Optional[str]) -> time:
     """When the half-day is over (for "is it still ahead today?")."""
     if half_day in HALF_DAY_BOUNDS:
