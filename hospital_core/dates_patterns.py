@@ -258,9 +258,10 @@ def _hour(match, text):
     previous = text[match.start() - 1:match.start()]
     if match["unit"] == "时" and not hour_text.isdigit():
         return None  # 一时半会儿, 同时…
-    if hour_text == "一" and (previous in ADJECTIVES_BEFORE_YIDIAN or text[match.end():match.end() + 1] in "点儿"):
+    following = text[match.end():match.end() + 1]
+    if hour_text == "一" and (previous in ADJECTIVES_BEFORE_YIDIAN or following in ("点", "儿")):
         return None  # 快一点, 早一点, 好一点儿
-    if hour_text in ("两", "二") and previous in "有这那":
+    if hour_text in ("两", "二") and previous in ("有", "这", "那"):
         return None  # 有两点要问
     hour = to_int(hour_text)
     if hour is None:

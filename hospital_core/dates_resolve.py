@@ -106,9 +106,10 @@ class Resolver:
                     self.time = None
                 return
             self.half_day = half_day_of(self.time)
-            for word_value, word in words:
-                if self.half_day not in _COMPATIBLE[word_value]:
-                    self.error("ambiguous", "half_day_conflict", f"{word_value} vs {self.time}", word, moment)
+            clashing = [word for value, word in words if self.half_day not in _COMPATIBLE[value]]
+            if clashing:  # 上午来，下午3点: neither is kept
+                self.error("ambiguous", "half_day_conflict", f"{self.half_day} vs other half-days", moment, *clashing)
+                self.half_day, self.time = None, None
             return
         day_parts = sorted({value for value, _ in words if value in HALF_DAY_BOUNDS})
         if len(day_parts) > 1:
@@ -246,7 +247,7 @@ class Resolver:
             if day.weekday() != weekday.bare_weekday:
                 self.error("ambiguous", "weekday_mismatch", f"{day} is not weekday {weekday.bare_weekday}",
                            *everything)
-                return None, None, [day, weekday.day]
+                return None, None, sorted({day, weekday.day})
         if spans and not spans[0][0] <= day <= spans[0][1]:
             self.error("ambiguous", "date_outside_range", f"{day} not in {spans[0]}", *everything)
             return None, None, [day]
