@@ -40,7 +40,8 @@ RELATIVE_DAYS = {
     "明儿个": (1, None), "明儿": (1, None), "今天": (0, None), "今日": (0, None), "今儿个": (0, None),
     "今儿": (0, None), "当天": (0, None), "昨天": (-1, None), "昨日": (-1, None), "前天": (-2, None),
     "大前天": (-3, None), "今早": (0, "上午"), "今晨": (0, "上午"), "今晚": (0, "夜诊"), "今夜": (0, "夜诊"),
-    "明早": (1, "上午"), "明晨": (1, "上午"), "明晚": (1, "夜诊"), "昨晚": (-1, "夜诊"),
+    "今早上": (0, "上午"), "今晚上": (0, "夜诊"), "明早": (1, "上午"), "明晨": (1, "上午"), "明晚": (1, "夜诊"),
+    "明早上": (1, "上午"), "明晚上": (1, "夜诊"), "昨晚": (-1, "夜诊"),
 }
 HALF_DAY_WORDS = {
     "上午": "上午", "早上": "上午", "早晨": "上午", "清早": "上午", "清晨": "上午", "一大早": "上午",
@@ -110,7 +111,7 @@ def _month_offset(prefix: str) -> int:
 
 
 # --- unsupported: lunar calendar and festivals ----------------------------------------------------
-@_pattern(rf"农历|阴历|旧历|(?:[正腊冬]|{MONTH})月(?:初|廿)[一二三四五六七八九十\d]+|[正腊]月{LUNAR_DAY}*")
+@_pattern(rf"农历|阴历|旧历|(?:[正腊冬]|{MONTH})月(?:初|廿)[一二三四五六七八九十\d]{{1,3}}|[正腊]月{LUNAR_DAY}{{0,2}}")
 def _lunar(match, text):
     return _m("unsupported", match, reason="lunar")
 
@@ -163,6 +164,11 @@ def _bare_month_part(match, text):
     return _m("month_part", match, part=match["part"], bare=True)
 
 
+@_pattern(r"(?<!月)(?P<part>上旬|中旬|下旬)")
+def _bare_ten_days(match, text):
+    return _m("month_part", match, part=match["part"], bare=True)
+
+
 @_pattern(rf"(?<![\d.:/\-A-Za-z])(?P<a>\d{{1,2}})(?P<sep>[./\-])(?P<b>\d{{1,2}})(?![\d.:/\-])(?!\s*{QUANTITY_UNITS})")
 def _numeric_month_day(match, text):
     first, second = int(match["a"]), int(match["b"])
@@ -193,13 +199,13 @@ def _relative_day(match, text):
     return _m("rel_day", match, offset=offset, half_day=half_day)
 
 
-@_pattern(rf"{NO_NUM_BEFORE}(?P<n>{COUNT})\s*个?\s*(?P<u>天|日|周|星期|礼拜|月)\s*(?:以后|之后|后)")
+@_pattern(rf"{NO_NUM_BEFORE}(?P<n>{COUNT})\s*个?\s*(?P<u>天|日|周|星期|礼拜|月)\s*(?:(?P<later>以后|之后|后)|以前|之前|前)")
 def _after(match, text):
     count = to_int(match["n"])
     if count is None:
         return None
     unit = {"天": "days", "日": "days", "月": "months"}.get(match["u"], "weeks")
-    return _m("after", match, count=count, unit=unit)
+    return _m("after", match, count=count if match["later"] else -count, unit=unit)
 
 
 @_pattern(rf"过\s*(?P<n>{COUNT}|几|些)\s*(?P<u>天|日)")
@@ -240,6 +246,11 @@ def _half_day(match, text):
     return _m("half_day", match, half_day=HALF_DAY_WORDS[match.group(0)])
 
 
+@_pattern(rf"[早晚](?={HOUR}\s*[点:])")
+def _short_half_day(match, text):
+    return _m("half_day", match, half_day="上午" if match.group(0) == "早" else "夜诊")
+
+
 @_pattern(r"(?<![\d:.])(?P<h>\d{1,2})(?::(?P<mi>\d{2}))?\s?(?P<ap>a\.?m\.?|p\.?m\.?)(?![a-z])")
 def _am_pm(match, text):
     qualifier = "上午" if match["ap"].lower().startswith("a") else "下午"
@@ -278,14 +289,16 @@ def _earliest(match, text):
 
 
 def scan(text: str) -> List[Mention]:
-    """All mentions in `text` (normalised), non-overlapping, in text order. Linear in the text length."""
+    """All mentions in `text` (normalised), non-overlapping, in text order; the longest match wins."""
     candidates: List[Mention] = []
     for order, (regex, builder) in enumerate(_PATTERNS):
-        for match in regex.finditer(text):
+        match = regex.search(text)
+        while match is not None:  # overlapping matches too: a shorter one may win where a longer loses
             mention = builder(match, text)
             if mention is not None and mention.end > mention.start:
                 mention.value.setdefault("_order", order)
                 candidates.append(mention)
+            match = regex.search(text, match.start() + 1)
     candidates.sort(key=lambda m: (-m.length, m.start, m.value["_order"]))
     taken = bytearray(len(text))
     chosen: List[Mention] = []

@@ -19,6 +19,7 @@ from hospital_core.dates_patterns import Mention, scan
 PRECEDENCE = ("unsupported", "impossible_date", "impossible_time", "ambiguous", "past_date")
 _CONNECTOR = re.compile(r"\s*(?:到|至|~|-|—|〜)\s*")
 _QUALIFIER_GAP = re.compile(r"[\s,，的]*")
+_LIST_GAP = re.compile(r"[\s,，、和或者还是到至~\-—〜也]{0,4}")
 _JOINABLE_GAP = re.compile(r"[\s,，、的到至~\-—〜或者还是]*")
 # Which clock half-days a half-day word allows (下午7点 is 夜诊; 中午1点 is 下午).
 _COMPATIBLE = {"上午": {"上午"}, "下午": {"下午", "夜诊"}, "夜诊": {"下午", "夜诊"},
@@ -210,14 +211,24 @@ class Resolver:
             return None
         return _Dated(mention, day=resolved)
 
+    def _inherit_weeks(self) -> None:
+        """"下周二或者周三", "下周一到周三": a bare weekday listed right after a week-qualified one shares its week."""
+        weekdays = self.of("weekday")
+        for before, after in zip(weekdays, weekdays[1:]):
+            offset = before.value["week_offset"]
+            if offset is not None and after.value["week_offset"] is None and _LIST_GAP.fullmatch(
+                    self.text, before.end, after.start):
+                after.value.update(week_offset=offset, inherited=True)
+
     def resolve_dates(self) -> Tuple[Optional[date], Optional[Tuple[date, date]], List[date]]:
+        self._inherit_weeks()
         dated = [d for d in map(self.resolve_mention, self.of(*_DATED_KINDS)) if d]
         if any(e.code == "impossible_date" or e.reason in ("lunar", "festival") for e in self.errors) or not dated:
             return None, None, []
         if len(dated) == 2 and dated[0].day and dated[1].day and _CONNECTOR.fullmatch(
                 self.text, dated[0].mention.end, dated[1].mention.start):
             first, last = dated[0].day, dated[1].day
-            if last < first and dated[1].bare_weekday is not None:
+            if last < first and (dated[1].bare_weekday is not None or dated[1].mention.value.get("inherited")):
                 last += timedelta(days=7)
             if last >= first:
                 return None, (first, last), []

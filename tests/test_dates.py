@@ -213,6 +213,12 @@ def test_recently_passed_dates_are_past(text, expected):
     assert result.date == expected
 
 
+@pytest.mark.parametrize("text, expected", [("我3天前来过", D(2026, 11, 20)), ("三个月前", D(2026, 8, 23))])
+def test_durations_ago_are_past(text, expected):
+    result = when(text)
+    assert (result.error.code, result.date) == ("past_date", expected)
+
+
 def test_eight_days_ago_rolls_to_next_year():
     assert when("11月15号").date == D(2027, 11, 15)
 
@@ -239,6 +245,8 @@ def test_eight_days_ago_rolls_to_next_year():
     ("下个星期", D(2026, 11, 30), D(2026, 12, 6)),
     ("这周", D(2026, 11, 23), D(2026, 11, 29)),
     ("下下周", D(2026, 12, 7), D(2026, 12, 13)),
+    ("中旬", D(2026, 12, 11), D(2026, 12, 20)),
+    ("下旬", D(2026, 11, 23), D(2026, 11, 30)),       # Nov 21–30, clipped to today
 ])
 def test_fuzzy_ranges(text, first, last):
     result = when(text)
@@ -305,6 +313,9 @@ def test_earliest_can_come_with_a_range():
     ("9am", "上午", time(9, 0)),
     ("3pm", "下午", time(15, 0)),
     ("3点多", "下午", time(15, 0)),
+    ("晚八点", "夜诊", time(20, 0)),
+    ("早八点", "上午", time(8, 0)),
+    ("下午一点", "下午", time(13, 0)),
 ])
 def test_half_days_and_times(text, half_day, clock):
     result = when(text)
@@ -366,6 +377,9 @@ def test_impossible_times_leave_no_time():
 
 def test_ambiguous_dates_offer_candidates():
     assert when("周三或者周四").candidates == [D(2026, 11, 25), D(2026, 11, 26)]
+    listed = when("下周二或者周三都行")           # the bare weekday shares the week it is listed with
+    assert (listed.error.code, listed.error.reason) == ("ambiguous", "multiple_dates")
+    assert listed.candidates == [D(2026, 12, 1), D(2026, 12, 2)]
     assert when("3月6号周四").candidates == [D(2026, 11, 26), D(2027, 3, 6)]
 
 
@@ -421,6 +435,8 @@ def test_booking_sentence_with_department_and_doctor():
     ("下周的周三", D(2026, 12, 2), None, None, ["下周", "周三"]),
     ("月底周五", D(2026, 11, 27), None, None, ["月底", "周五"]),
     ("2026-12-01 14:30", D(2026, 12, 1), "下午", time(14, 30), ["2026-12-01", "14:30"]),
+    ("礼拜一早上", D(2026, 11, 23), "上午", None, ["礼拜一", "早上"]),
+    ("明晚上7点", D(2026, 11, 24), "夜诊", time(19, 0), ["明晚上", "7点"]),
 ])
 def test_combinations_in_one_sentence(text, expected_date, half_day, clock, pieces):
     result = when(text)
@@ -433,6 +449,8 @@ def test_combinations_in_one_sentence(text, expected_date, half_day, clock, piec
     ("周一到周三", D(2026, 11, 23), D(2026, 11, 25)),
     ("下周一到周三", D(2026, 11, 30), D(2026, 12, 2)),   # the bare weekday follows the first date
     ("12月1号至12月3号", D(2026, 12, 1), D(2026, 12, 3)),
+    ("下周五到周一", D(2026, 12, 4), D(2026, 12, 7)),
+    ("3号到5号", D(2026, 12, 3), D(2026, 12, 5)),
 ])
 def test_explicit_ranges(text, first, last):
     result = when(text)
