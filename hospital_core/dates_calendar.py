@@ -196,20 +196,20 @@ def month_part(year: int, month: int, part: str) -> Tuple[date, date, bool]:
     return first, last, known
 
 
-def resolve_month_day(today: date, month: int, day: int) -> Tuple[Optional[date], bool]:
-    """A month/day typed without a year: (date or None when impossible, passed).
+def resolve_month_day(today: date, month: int, day: int) -> Optional[date]:
+    """A month/day typed without a year; None when no such date.
 
     This year if the day is today or later; if it passed at most PAST_GRACE_DAYS ago it stays in this
-    year and `passed` is True (→ past_date); if it passed longer ago it is next year's.
+    year (the caller reports past_date); if it passed longer ago it is next year's.
     """
     if not 1 <= month <= 12 or not 1 <= day <= 31:
-        return None, False
+        return None
     if (month, day) >= (today.month, today.day):
-        return valid_date(today.year, month, day), False
+        return valid_date(today.year, month, day)
     this_year = valid_date(today.year, month, day)
     if this_year is not None and (today - this_year).days <= PAST_GRACE_DAYS:
-        return this_year, True
-    return valid_date(today.year + 1, month, day), False
+        return this_year
+    return valid_date(today.year + 1, month, day)
 
 
 def resolve_day_of_month(today: date, day: int) -> Optional[date]:

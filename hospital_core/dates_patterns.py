@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import cn2an
 
@@ -69,6 +69,15 @@ def to_int(numeral: str) -> Optional[int]:
     except (ValueError, KeyError, IndexError, TypeError):
         return None
     return int(value) if float(value).is_integer() else None
+
+
+def vague_count(numeral: str) -> Optional[Tuple[int, int]]:
+    """"两三" / "三五": two single digits meaning "two or three" → (2, 3); None for a plain number."""
+    digits = "一二三四五六七八九"
+    if len(numeral) == 2 and numeral[0] in digits + "两" and numeral[1] in digits:
+        low, high = (2 if numeral[0] == "两" else digits.index(numeral[0]) + 1), digits.index(numeral[1]) + 1
+        return (low, high) if low < high else None
+    return None
 
 
 @dataclass
@@ -201,15 +210,22 @@ def _relative_day(match, text):
 
 @_pattern(rf"{NO_NUM_BEFORE}(?P<n>{COUNT})\s*个?\s*(?P<u>天|日|周|星期|礼拜|月)\s*(?:(?P<later>以后|之后|后)|以前|之前|前)")
 def _after(match, text):
-    count = to_int(match["n"])
+    unit = {"天": "days", "日": "days", "月": "months"}.get(match["u"], "weeks")
+    vague = vague_count(match["n"])
+    if vague and match["later"] and unit != "months":  # 两三天后, 三五周后
+        days = 7 if unit == "weeks" else 1
+        return _m("few_days", match, first=vague[0] * days, last=vague[1] * days)
+    count = None if vague else to_int(match["n"])
     if count is None:
         return None
-    unit = {"天": "days", "日": "days", "月": "months"}.get(match["u"], "weeks")
     return _m("after", match, count=count if match["later"] else -count, unit=unit)
 
 
 @_pattern(rf"过\s*(?P<n>{COUNT}|几|些)\s*(?P<u>天|日)")
 def _pass_days(match, text):
+    vague = vague_count(match["n"])
+    if vague:
+        return _m("few_days", match, first=vague[0], last=vague[1])
     count = None if match["n"] in ("几", "些", "两") else to_int(match["n"])
     if count is None:
         return _m("few_days", match, first=2, last=4)
@@ -218,7 +234,8 @@ def _pass_days(match, text):
 
 @_pattern(rf"{NO_NUM_BEFORE}(?P<n>{COUNT})\s*(?:天|日)\s*(?:以内|之内|内)|(?:这|近|最近)(?:几|两|二|三)天")
 def _within(match, text):
-    count = to_int(match["n"]) if match["n"] else 3
+    vague = vague_count(match["n"]) if match["n"] else None
+    count = vague[1] if vague else to_int(match["n"]) if match["n"] else 3
     if count is None:
         return None
     return _m("few_days", match, first=0, last=count)

@@ -203,7 +203,7 @@ class Resolver:
             year, month = add_months(today.year, today.month, value["month_offset"])
             resolved = valid_date(year, month, day)
         elif month is not None:
-            resolved, _ = resolve_month_day(today, month, day)
+            resolved = resolve_month_day(today, month, day)
         else:
             resolved = resolve_day_of_month(today, day)
         if resolved is None:
