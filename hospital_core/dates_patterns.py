@@ -55,9 +55,14 @@ FESTIVALS = r"春节|过年|除夕|元宵节?|元旦|清明节?|五一(?![路街
 NOT_DAY_AFTER_HAO = "楼线窗诊床门口馆厅房病位机台码院科屏柜桌室区车梯人者药字片栋座层号"
 NOT_DAY_AFTER_RI = "次餐遍内前左量剂游常子记本元间夜光历语文报" + _CN
 # Units after "3.5" / "3-5" / "3/5" that make it a quantity, not a date.
-QUANTITY_UNITS = (r"(?:天|日|号|倍|个|次|元|块|毛|角|斤|克|公斤|千克|毫|米|厘|度|℃|%|岁|周|月|年|小时|分|秒|片|粒|"
+QUANTITY_UNITS = (r"(?:天|日|号|倍|个|次|元|块|毛|角|斤|克|公斤|千克|毫|米|厘|度|℃|%|岁|周|月|年|点|时|分|秒|片|粒|"
                   r"袋|支|盒|瓶|楼|层|万|千|百|折|寸|升|[a-zA-Z])")
 ADJECTIVES_BEFORE_YIDIAN = set("快早晚好有多少慢小大差轻重点些稍再提")
+# "早上好" is a greeting when it opens the message or follows punctuation or the person greeted.
+GREETING_BEFORE = set(" ,.!?;:，。！？；：、~您你生夫士师们")
+# Text just before "8.30" that makes it a clock time rather than 8月30日.
+TIME_CONTEXT = re.compile(r"(?:" + "|".join(sorted(set(HALF_DAY_WORDS) | set(RELATIVE_DAYS), key=len, reverse=True))
+                          + r"|(?:周|星期|礼拜)[一二三四五六日天1-7]|\d[号日])$")
 
 
 def to_int(numeral: str) -> Optional[int]:
@@ -137,7 +142,7 @@ def _iso(match, text):
 
 
 @_pattern(rf"(?:(?<!\d)(?P<y>{YEAR})\s*年|(?P<yrel>今年|明年|后年))\s*(?P<m>{MONTH})\s*月份?\s*"
-          rf"(?:(?P<d>{DAY})\s*[日号]?(?![\d{_CN}])|{PART}(?![一二三四五六七八九十]))?")
+          rf"(?:(?P<d>{DAY})\s*(?:[日号]|(?![\d{_CN}]))|{PART}(?![一二三四五六七八九十]))?")
 def _year_month_day(match, text):
     year = to_int(match["y"]) if match["y"] else None
     value = dict(year=year, year_offset=YEAR_OFFSET.get(match["yrel"] or ""), month=to_int(match["m"]))
@@ -148,7 +153,7 @@ def _year_month_day(match, text):
     return _m("month_part", match, part=match["part"] or "全", **value)
 
 
-@_pattern(rf"(?<![\d年]){NO_NUM_BEFORE}(?P<m>{MONTH})\s*月\s*(?P<d>{DAY})\s*[日号]?(?![\d{_CN}])")
+@_pattern(rf"(?<![\d年]){NO_NUM_BEFORE}(?P<m>{MONTH})\s*月\s*(?P<d>{DAY})\s*(?:[日号]|(?![\d{_CN}]))")
 def _month_day(match, text):
     return _m("ymd", match, month=to_int(match["m"]), day=to_int(match["d"]))
 
@@ -158,7 +163,7 @@ def _month_only(match, text):
     return _m("month_part", match, month=to_int(match["m"]), part=match["part"] or "全")
 
 
-@_pattern(rf"{MONTH_PREFIX}月份?\s*(?P<d>{DAY})\s*[日号](?![\d{_CN}])")
+@_pattern(rf"{MONTH_PREFIX}月份?\s*(?P<d>{DAY})\s*[日号]")
 def _relative_month_day(match, text):
     return _m("ymd", match, month_offset=_month_offset(match["mrel"]), day=to_int(match["d"]))
 
@@ -181,9 +186,9 @@ def _bare_ten_days(match, text):
 @_pattern(rf"(?<![\d.:/\-A-Za-z])(?P<a>\d{{1,2}})(?P<sep>[./\-])(?P<b>\d{{1,2}})(?![\d.:/\-])(?!\s*{QUANTITY_UNITS})")
 def _numeric_month_day(match, text):
     first, second = int(match["a"]), int(match["b"])
-    before = text[:match.start()].rstrip()
-    if match["sep"] == "." and len(match["b"]) == 2 and before.endswith(tuple(HALF_DAY_WORDS)):
-        return _m("time", match, hour=first, minute=second)  # "上午8.30" is a time
+    before = text[max(0, match.start() - 8):match.start()].rstrip()
+    if match["sep"] == "." and len(match["b"]) == 2 and TIME_CONTEXT.search(before):
+        return _m("time", match, hour=first, minute=second)  # "上午8.30", "明天8.30" are times
     if not (1 <= first <= 12 and 1 <= second <= 31):
         return None
     return _m("ymd", match, month=first, day=second)
@@ -242,12 +247,12 @@ def _within(match, text):
 
 
 # --- weeks and weekdays ---------------------------------------------------------------------------
-@_pattern(rf"(?<![每几隔]){WEEK_PREFIX}?\s?{WEEK_WORD}(?P<wd>[一二三四五六日天1-7])(?![次遍回趟个\d])")
+@_pattern(rf"(?<![每几隔]){WEEK_PREFIX}?\s?{WEEK_WORD}(?P<wd>[一二三四五六日天1-7])(?![次遍回趟个])")
 def _weekday(match, text):
     return _m("weekday", match, week_offset=_week_offset(match["pfx"]), weekday=WEEKDAY_INDEX[match["wd"]])
 
 
-@_pattern(rf"(?<![每几隔]){WEEK_PREFIX}?\s?{WEEK_WORD}末|双休日?")
+@_pattern(rf"(?<![每几隔]){WEEK_PREFIX}?\s?(?:{WEEK_WORD}末|{WEEK_WORD}六[和或、]?{WEEK_WORD}?[日天])|双休日?")
 def _weekend(match, text):
     return _m("week", match, week_offset=_week_offset(match["pfx"]), weekend=True)
 
@@ -258,8 +263,11 @@ def _week(match, text):
 
 
 # --- half-days and clock times --------------------------------------------------------------------
-@_pattern("(?:" + "|".join(sorted(HALF_DAY_WORDS, key=len, reverse=True)) + ")(?!好)")
+@_pattern("|".join(sorted(HALF_DAY_WORDS, key=len, reverse=True)))
 def _half_day(match, text):
+    previous = text[match.start() - 1:match.start()]
+    if text.startswith("好", match.end()) and (not previous or previous in GREETING_BEFORE):
+        return None  # 早上好, 医生下午好
     return _m("half_day", match, half_day=HALF_DAY_WORDS[match.group(0)])
 
 
@@ -272,6 +280,12 @@ def _short_half_day(match, text):
 def _am_pm(match, text):
     qualifier = "上午" if match["ap"].lower().startswith("a") else "下午"
     return _m("time", match, hour=int(match["h"]), minute=int(match["mi"] or 0), qualifier=qualifier)
+
+
+@_pattern(rf"{NO_NUM_BEFORE}(?P<h>{HOUR})\s*(?:点|时)?\s*(?:-|~|到|至)\s*(?P<h2>{HOUR})\s*(?:点钟|点|时)")
+def _hour_range(match, text):
+    hour = to_int(match["h"])  # "上午9-10点": the start of the window
+    return None if hour is None else _m("time", match, hour=hour, minute=0)
 
 
 @_pattern(r"(?<![\d:.])(?P<h>\d{1,2})\s*:\s*(?P<mi>\d{2})(?![\d:])")

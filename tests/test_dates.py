@@ -251,6 +251,8 @@ def test_eight_days_ago_rolls_to_next_year():
     ("下下周", D(2026, 12, 7), D(2026, 12, 13)),
     ("中旬", D(2026, 12, 11), D(2026, 12, 20)),
     ("下旬", D(2026, 11, 23), D(2026, 11, 30)),       # Nov 21–30, clipped to today
+    ("周六日", D(2026, 11, 28), D(2026, 11, 29)),
+    ("星期六和星期天", D(2026, 11, 28), D(2026, 11, 29)),
 ])
 def test_fuzzy_ranges(text, first, last):
     result = when(text)
@@ -347,6 +349,7 @@ def test_half_days_and_times(text, half_day, clock):
     ("12点半", "ambiguous", "noon"),
     ("6点", "ambiguous", "hour_6"),
     ("上午或者下午", "ambiguous", "multiple_half_days"),
+    ("明天上午还是下午好", "ambiguous", "multiple_half_days"),   # 下午好 here is not a greeting
     ("上午来，下午3点", "ambiguous", "half_day_conflict"),
     ("周三或者周四", "ambiguous", "multiple_dates"),
     ("明天还是后天", "ambiguous", "multiple_dates"),
@@ -441,6 +444,13 @@ def test_booking_sentence_with_department_and_doctor():
     ("2026-12-01 14:30", D(2026, 12, 1), "下午", time(14, 30), ["2026-12-01", "14:30"]),
     ("礼拜一早上", D(2026, 11, 23), "上午", None, ["礼拜一", "早上"]),
     ("明晚上7点", D(2026, 11, 24), "夜诊", time(19, 0), ["明晚上", "7点"]),
+    ("明天8.30", D(2026, 11, 24), "上午", time(8, 30), ["明天", "8.30"]),        # a time, not 8月30日
+    ("12月1号8.30", D(2026, 12, 1), "上午", time(8, 30), ["12月1号", "8.30"]),
+    ("周三8.30", D(2026, 11, 25), "上午", time(8, 30), ["周三", "8.30"]),
+    ("3月5日9点", D(2027, 3, 5), "上午", time(9, 0), ["3月5日", "9点"]),
+    ("下个月5号9点", D(2026, 12, 5), "上午", time(9, 0), ["下个月5号", "9点"]),
+    ("明天上午9-10点", D(2026, 11, 24), "上午", time(9, 0), ["明天", "上午", "9-10点"]),
+    ("早上好，我想约明天下午", D(2026, 11, 24), "下午", None, ["明天", "下午"]),
 ])
 def test_combinations_in_one_sentence(text, expected_date, half_day, clock, pieces):
     result = when(text)
@@ -488,7 +498,7 @@ def test_traditional_and_fullwidth_input(text, expected_date, half_day, clock):
 @pytest.mark.parametrize("text", [
     "", "   ", "我想挂个号", "你好", "骨科在几楼？", "挂号费多少钱", "😀😀😀", "请问5号楼怎么走",
     "3号窗口在哪", "体温38.5度", "一日三次，每次1/2片", "这周围有停车场吗", "每周三有门诊吗",
-    "快一点好不好", "早上好", "最近一直头疼", "有两点要问", "血压140/90", "咳嗽3-5天了",
+    "快一点好不好", "早上好", "医生下午好！", "您好，晚上好", "最近一直头疼", "有两点要问", "血压140/90", "咳嗽3-5天了",
     "'; DROP TABLE appointments; --", "<script>alert(1)</script>", "hello world", "I am ill",
 ])
 def test_sentences_without_a_date(text):
