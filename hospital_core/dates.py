@@ -1,4 +1,4 @@
-"""When does the patient want to come? Dates, half-days and times typed in Chinese, resolved from the message time.
+"""When does the patient want to come? Chinese dates, half-days and times, resolved from the message time.
 
 `parse_when(text, now=message_time)` finds the date/time expression inside a message and resolves it in
 Asia/Shanghai from `now` (never the wall clock). The rules chosen for the ambiguous cases:
@@ -13,14 +13,18 @@ Asia/Shanghai from `now` (never the wall clock). The rules chosen for the ambigu
 - fuzzy ranges: 月初 = 1st … 3rd working day, 月底 = 3rd-last working day … last day, 月中 = 11–20,
   上/中/下旬; bare 月初/月中/月底 already over this month mean next month's; 这周/本周, 下周, 这个月,
   下个月 are whole weeks/months; 周末 = the coming Saturday–Sunday (today only while daytime is ahead);
-  过两天/过几天 = today+2 … today+4; 这几天/N天内 = today … today+N. Ranges are clipped to start today;
+  过两天/过几天 = today+2 … today+4, 两三天后 = today+2 … today+3; 这几天/N天内 = today … today+N;
+  3天前/上周X/昨天 → `past_date` (the date is still given). Ranges are clipped to start today;
 - clock times: 1–5 点 without qualifier → afternoon, 7–11 → morning, 6 → `ambiguous`, 12/中午 → `ambiguous`
   (noon is closed), 0 点 and 24+ → `impossible_time`; 上午/下午/晚上 qualify the hour next to them
   ("上午13点" → `impossible_time`); the half-day of a time comes from the clock (下午7点 → 夜诊);
-  times outside 06:00–23:00 → `unsupported` (outside_clinic_hours);
+  times outside 06:00–23:00 → `unsupported` (outside_clinic_hours); "8.30" right after a day or half-day
+  word (明天8.30, 上午8.30) is a time, alone it is 8月30日; "9-10点" is the window starting at 9;
+  早上好/下午好 as greetings are not half-days;
 - lunar dates (三月初五, 农历…) and festival names (国庆, 春节…) → `unsupported`;
 - 最近/尽快/越快越好/最早 set `earliest`; two different dates → `ambiguous` with `candidates`,
-  "周一到周三" → a range.
+  "周一到周三" → a range; a bare weekday listed after a week-qualified one shares its week
+  ("下周二或者周三" → `ambiguous`, next week's Tuesday and Wednesday as candidates).
 Dates on which the hospital is closed, booking windows and holidays are the hospital system's business;
 `is_public_holiday` and `half_day_of` are provided for it.
 """
@@ -37,8 +41,8 @@ from hospital_core.dates_calendar import (
 from hospital_core.dates_resolve import Resolver
 from hospital_core.text import normalize
 
-__all__ = ["WhenError", "WhenResult", "parse_when", "format_date_cn", "weekday_cn", "half_day_of",
-           "is_public_holiday", "HolidayStatus", "HalfDay", "SHANGHAI", "now_from_timestamp"]
+__all__ = ["WhenError", "WhenResult", "parse_when", "format_date_cn", "format_when_cn", "weekday_cn",
+           "half_day_of", "is_public_holiday", "HolidayStatus", "HalfDay", "SHANGHAI", "now_from_timestamp"]
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ErrorCode = Literal["impossible_date", "impossible_time", "past_date", "ambiguous", "unsupported"]
@@ -114,3 +118,20 @@ def parse_when(text: str, *, now: datetime) -> WhenResult:
         spans=found.spans, error=errors[0] if errors else None, errors=errors,
         candidates=found.candidates, calendar_known=found.calendar_known,
     )
+
+
+def format_when_cn(result: WhenResult) -> str:
+    """The resolved date, range, half-day and time as data for an echo: "12月2日（周三）上午 10:00",
+    "11月26日（周四）至11月30日（周一）下午". Empty when nothing was resolved. Not a sentence."""
+    parts = []
+    if result.date is not None:
+        parts.append(format_date_cn(result.date))
+    elif result.date_range is not None:
+        first, last = result.date_range
+        parts.append(format_date_cn(first) if first == last else f"{format_date_cn(first)}至{format_date_cn(last)}")
+    if result.half_day is not None:
+        parts.append(result.half_day)
+    text = "".join(parts)
+    if result.time is not None:
+        text = f"{text} {result.time:%H:%M}".strip()
+    return text

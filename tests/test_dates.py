@@ -11,8 +11,8 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 
 from hospital_core.dates import (
-    SHANGHAI, WhenResult, format_date_cn, half_day_of, is_public_holiday, now_from_timestamp, parse_when,
-    weekday_cn,
+    SHANGHAI, WhenResult, format_date_cn, format_when_cn, half_day_of, is_public_holiday, now_from_timestamp,
+    parse_when, weekday_cn,
 )
 
 NOW = datetime(2026, 11, 23, 9, 15, tzinfo=SHANGHAI)            # Monday morning
@@ -565,6 +565,22 @@ def test_format_date_cn_with_year_and_weekday_cn():
     assert format_date_cn(D(2027, 1, 4), with_year=True) == "2027年1月4日（周一）"
     assert [weekday_cn(D(2026, 11, 23) + timedelta(days=i)) for i in range(7)] == [
         "周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("帮我挂下周三上午骨科张医生的号", "12月2日（周三）上午"),
+    ("明天下午三点", "11月24日（周二）下午 15:00"),
+    ("月底", "11月26日（周四）至11月30日（周一）"),
+    ("下午3点", "下午 15:00"),
+    ("我想挂个号", ""),
+    ("2月30号", ""),
+])
+def test_format_when_cn(text, expected):
+    assert format_when_cn(when(text)) == expected
+
+
+def test_format_when_cn_single_day_range():
+    assert format_when_cn(when("这周末", SUNDAY_EVENING)) == "11月29日（周日）"
 
 
 @pytest.mark.parametrize("clock, expected", [
