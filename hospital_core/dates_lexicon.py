@@ -52,8 +52,8 @@ FESTIVALS = r"春节|过年|除夕|元宵节?|元旦|清明节?|五一(?![路街
 NOT_DAY_AFTER_HAO = "楼线窗诊床门口馆厅房病位机台码院科屏柜桌室区车梯人者药字片栋座层号"
 NOT_DAY_AFTER_RI = "次餐遍内前左量剂游常子记本元间夜光历语文报" + CN_DIGITS
 # Units after "3.5" / "3-5" / "3/5" that make it a quantity, not a date.
-QUANTITY_UNITS = (r"(?:天|日|号|倍|个|次|元|块|毛|角|斤|克|公斤|千克|毫|米|厘|度|℃|%|岁|周|月|年|点|时|分|秒|片|粒|"
-                  r"袋|支|盒|瓶|楼|层|万|千|百|折|寸|升|[a-zA-Z])")
+QUANTITY_UNITS = (r"(?:天|日|号|倍|个|次|元|块|毛|角|斤|克|公斤|千克|毫|米|厘|度|℃|%|岁|周(?![一二三四五六日天1-7])|"
+                  r"月|年|点|时|分|秒|片|粒|袋|支|盒|瓶|楼|层|万|千|百|折|寸|升|[a-zA-Z])")
 ADJECTIVES_BEFORE_YIDIAN = set("快早晚好有多少慢小大差轻重点些稍再提")
 # "早上好" is a greeting when it opens the message or follows punctuation or the person greeted.
 GREETING_BEFORE = set(" ,.!?;:，。！？；：、~您你生夫士师们")
@@ -80,3 +80,6 @@ def vague_count(numeral: str) -> Optional[Tuple[int, int]]:
         low, high = (2 if numeral[0] == "两" else digits.index(numeral[0]) + 1), digits.index(numeral[1]) + 1
         return (low, high) if low < high else None
     return None
+# "3.5" is only read as 3月5日 in a date-like context (it is far more often a measurement: 血糖8.5).
+DOTTED_DATE_BEFORE = re.compile(r"(?:约|挂|订|定|改|到|在|是|于|号|日期|时间)[:：]?$")
+DOTTED_DATE_AFTER = re.compile(r"(?:上午|下午|晚上|早上|中午|周|星期|礼拜|\(|（|那天|当天|的号|可以|行|有号|能)")

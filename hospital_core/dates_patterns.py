@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional
 
 from hospital_core.dates_lexicon import (
-    ADJECTIVES_BEFORE_YIDIAN, COUNT, DAY, FESTIVALS, GREETING_BEFORE, HALF_DAY_WORDS, HOUR, LUNAR_DAY, MINUTE,
-    MONTH, MONTH_OFFSET, MONTH_PREFIX, NO_NUM_BEFORE, NOT_DAY_AFTER_HAO, NOT_DAY_AFTER_RI, PART,
-    QUANTITY_UNITS, RELATIVE_DAYS, TIME_CONTEXT, WEEK_OFFSET, WEEK_PREFIX, WEEK_WORD, WEEKDAY_INDEX, YEAR,
-    YEAR_OFFSET, CN_DIGITS, to_int, vague_count,
+    ADJECTIVES_BEFORE_YIDIAN, CN_DIGITS, COUNT, DAY, DOTTED_DATE_AFTER, DOTTED_DATE_BEFORE, FESTIVALS,
+    GREETING_BEFORE, HALF_DAY_WORDS, HOUR, LUNAR_DAY, MINUTE, MONTH, MONTH_OFFSET, MONTH_PREFIX,
+    NOT_DAY_AFTER_HAO, NOT_DAY_AFTER_RI, NO_NUM_BEFORE, PART, QUANTITY_UNITS, RELATIVE_DAYS, TIME_CONTEXT,
+    WEEKDAY_INDEX, WEEK_OFFSET, WEEK_PREFIX, WEEK_WORD, YEAR, YEAR_OFFSET, to_int, vague_count,
 )
 
 
@@ -117,15 +117,25 @@ def _bare_ten_days(match, text):
     return _m("month_part", match, part=match["part"], bare=True)
 
 
-@_pattern(rf"(?<![\d.:/\-A-Za-z])(?P<a>\d{{1,2}})(?P<sep>[./\-])(?P<b>\d{{1,2}})(?![\d.:/\-])(?!\s*{QUANTITY_UNITS})")
+@_pattern(rf"(?<![\d.:/\-A-Za-z])(?P<a>\d{{1,2}})(?P<sep>[./\-])(?P<b>\d{{1,2}})(?P<suf>[号日])?(?![\d.:/\-])"
+          rf"(?!\s*{QUANTITY_UNITS})")
 def _numeric_month_day(match, text):
     first, second = int(match["a"]), int(match["b"])
     before = text[max(0, match.start() - 8):match.start()].rstrip()
-    if match["sep"] == "." and len(match["b"]) == 2 and TIME_CONTEXT.search(before):
+    if match["sep"] == "." and len(match["b"]) == 2 and not match["suf"] and TIME_CONTEXT.search(before):
         return _m("time", match, hour=first, minute=second)  # "上午8.30", "明天8.30" are times
     if not (1 <= first <= 12 and 1 <= second <= 31):
         return None
+    if match["sep"] == "." and not (match["suf"] or _dotted_date_context(text, match)):
+        return None  # 血糖8.5, 糖化6.5: a measurement, not 8月5日
     return _m("ymd", match, month=first, day=second)
+
+
+def _dotted_date_context(text: str, match: "re.Match[str]") -> bool:
+    """"3.5" is a date when it stands alone, follows a booking verb or precedes a half-day/weekday."""
+    before, after = text[:match.start()].rstrip(), text[match.end():].lstrip()
+    return (not before.strip(" ,，。.!！?？") and not after.strip(" ,，。.!！?？吧呢啊")
+            or DOTTED_DATE_BEFORE.search(before) is not None or DOTTED_DATE_AFTER.match(after) is not None)
 
 
 @_pattern(rf"(?<![\d月年第每隔前数几{CN_DIGITS}])(?P<d>{DAY})\s*(?P<suf>[号日])")
@@ -237,6 +247,9 @@ def _hour(match, text):
     following = text[match.end():match.end() + 1]
     if hour_text == "一" and (previous in ADJECTIVES_BEFORE_YIDIAN or following in ("点", "儿")):
         return None  # 快一点, 早一点, 好一点儿
+    bare = not (match["half"] or match["q1"] or match["q3"] or match["mi"] or match["unit"] == "点钟")
+    if hour_text == "一" and bare and not TIME_CONTEXT.search(text[max(0, match.start() - 8):match.start()].rstrip()):
+        return None  # 一点都不负责: "一点" alone is a time only after a day or half-day word
     if hour_text in ("两", "二") and previous in ("有", "这", "那"):
         return None  # 有两点要问
     hour = to_int(hour_text)
@@ -248,7 +261,8 @@ def _hour(match, text):
     return _m("time", match, hour=hour, minute=minute or 0)
 
 
-@_pattern(r"尽快|尽早|越快越好|越早越好|最早|最快|最近(?=的|哪|有|能|可|一[天个次号]|时间|号|[,.!?;，。！？；\s]|$)")
+@_pattern(r"尽快|尽早|越快越好|越早越好|最早|最快|最近(?:的|一次的?)?(?=号|时间|一天|日子|日期|预约|门诊|专家|哪|能约|能挂|"
+          r"可以约|可以挂|有号|有没有号|有空|[,.!?;，。！？；]|$)")
 def _earliest(match, text):
     return _m("earliest", match)
 
