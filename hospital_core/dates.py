@@ -19,8 +19,9 @@ Asia/Shanghai from `now` (never the wall clock). The rules chosen for the ambigu
   (noon is closed), 0 点 and 24+ → `impossible_time`; 上午/下午/晚上 qualify the hour next to them
   ("上午13点" → `impossible_time`); the half-day of a time comes from the clock (下午7点 → 夜诊);
   times outside 06:00–23:00 → `unsupported` (outside_clinic_hours); "8.30" right after a day or half-day
-  word (明天8.30, 上午8.30) is a time, alone it is 8月30日; "9-10点" is the window starting at 9;
-  早上好/下午好 as greetings are not half-days;
+  word (明天8.30, 上午8.30) is a time; "3.5" is 3月5日 only alone, with 号/日, after a booking verb
+  (约/改到…) or before a half-day/weekday (血糖8.5 is no date); "9-10点" is the window starting at 9;
+  "一点" needs a day/half-day word before it (一点都不…); 早上好/下午好 as greetings are not half-days;
 - lunar dates (三月初五, 农历…) and festival names (国庆, 春节…) → `unsupported`;
 - 最近/尽快/越快越好/最早 set `earliest`; two different dates → `ambiguous` with `candidates`,
   "周一到周三" → a range; a bare weekday listed after a week-qualified one shares its week
