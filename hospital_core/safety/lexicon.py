@@ -20,6 +20,8 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 import yaml
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)     # libyaml when available: 5x faster
+
 KINDS = ("medical", "self_harm")
 CONTEXT_CHECKS = ("negation", "past", "hypothetical", "fiction")
 _GAP = r"[^。！？!?；;\n]"
@@ -85,7 +87,7 @@ class Lexicon:
 
 def _read(path: Path) -> dict:
     try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        content = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except yaml.YAMLError as exc:
         raise LexiconError(f"{path}: invalid YAML: {exc}") from exc
     if content is None:
@@ -95,7 +97,7 @@ def _read(path: Path) -> dict:
     return content
 
 
-class _Compiler:
+class Compiler:
     """Turns item lists (literals, @groups, re:…) into compiled regular expressions."""
 
     def __init__(self, groups: Dict[str, Sequence[str]], where: str = "") -> None:
@@ -173,7 +175,7 @@ def _load_groups(folder: Path) -> Dict[str, Tuple[str, ...]]:
 def _load_context(folder: Path, groups) -> Context:
     path = folder / "context.yml"
     raw = _read(path)
-    c = _Compiler(groups, str(path))
+    c = Compiler(groups, str(path))
     neg = raw.get("negation") or {}
     past = raw.get("past") or {}
     if not neg.get("cues"):
@@ -217,7 +219,7 @@ def _load_categories(folder: Path, hints: Dict[str, str]) -> Dict[str, Category]
     return categories
 
 
-def _pattern(entry: dict, category: str, compiler: _Compiler, hints, path: Path) -> Pattern:
+def _pattern(entry: dict, category: str, compiler: Compiler, hints, path: Path) -> Pattern:
     pid = str(entry.get("id", ""))
     where = f"{path}: pattern {pid or '?'}"
     compiler.where = where
@@ -273,7 +275,7 @@ def load_lexicon(folder: Optional[Path] = None) -> Lexicon:
         category = raw.get("category")
         if category not in categories:
             raise LexiconError(f"{path}: category {category!r} is not in categories.yml")
-        compiler = _Compiler(groups, str(path))
+        compiler = Compiler(groups, str(path))
         for entry in raw.get("patterns") or []:
             pattern = _pattern(entry, category, compiler, hints, path)
             if pattern.id in seen:

@@ -128,7 +128,7 @@ def rank(found: List[Tuple[Symptom, SymptomMatch]], patient: Patient, knowledge:
                 continue
             if patient.sex is None:
                 score *= s.unknown_sex_factor
-        if score <= 0:
+        if score < s.min_score:
             continue
         reason = why.get(dept, (0, None))[1] or info.reason
         out.append(Recommendation(dept, score, reason, tuple(via[dept])))

@@ -15,7 +15,7 @@ from typing import Dict, Optional, Tuple
 
 import yaml
 
-from hospital_core.safety.lexicon import Compiler, LexiconError
+from hospital_core.safety.lexicon import _LOADER, Compiler, LexiconError
 
 CANONICAL_DEPARTMENTS = (
     "急诊科", "心血管内科", "呼吸内科", "消化内科", "神经内科", "内分泌科", "肾内科", "血液科", "风湿免疫科", "感染科",
@@ -59,6 +59,7 @@ class Settings:
     mental_health_department: str
     unknown_sex_factor: float
     redirect_keep_factor: float
+    min_score: float
     max_departments: int
     pregnancy_ages: Tuple[int, int]
 
@@ -91,7 +92,7 @@ class Knowledge:
 
 def _read(path: Path) -> dict:
     try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        content = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise KnowledgeError(f"{path}: cannot read: {exc}") from exc
     if not isinstance(content, dict):
@@ -126,7 +127,7 @@ def _settings(path: Path, raw: dict, departments) -> Settings:
         settings = Settings(
             s["pediatric_department"], int(s["pediatric_max_age"]), s["obstetric_department"],
             s["emergency_department"], s["fallback_department"], s["mental_health_department"], float(s.get("unknown_sex_factor", 0.6)),
-            float(s.get("redirect_keep_factor", 0.3)), int(s.get("max_departments", 5)),
+            float(s.get("redirect_keep_factor", 0.3)), float(s.get("min_score", 0.8)), int(s.get("max_departments", 5)),
             tuple(s.get("pregnancy_ages", (12, 55))))
     except KeyError as exc:
         raise KnowledgeError(f"{path}: settings.{exc.args[0]} is required") from exc
@@ -162,7 +163,12 @@ def _symptoms(folder: Path, departments, compiler: Compiler) -> Tuple[Symptom, .
             for dept, _ in reasons:
                 if dept not in departments:
                     raise KnowledgeError(f"{where}: reason for unknown department {dept}")
-            regex = compiler.compile(entry["terms"])
+            try:
+                regex = compiler.compile(entry["terms"])
+            except KnowledgeError:
+                raise
+            except LexiconError as exc:
+                raise KnowledgeError(str(exc)) from exc
             if regex.search("") is not None:
                 raise KnowledgeError(f"{where}: a term matches the empty string")
             symptoms.append(Symptom(sid, regex, tuple(sorted(to, key=lambda t: -t[1])),
@@ -174,7 +180,12 @@ def _profile(path: Path, compiler: Compiler) -> ProfileRules:
     raw = _read(path) if path.exists() else {}
     ages = raw.get("age_patterns") or {}
     compiler.where = str(path)
-    opt = compiler.optional
+
+    def opt(items):
+        try:
+            return compiler.optional(items)
+        except LexiconError as exc:
+            raise KnowledgeError(str(exc)) from exc
     return ProfileRules(opt(raw.get("other_patient_words")), opt(raw.get("child_words")), opt(raw.get("not_child")), opt(raw.get("male_words")),
                         opt(raw.get("female_words")), opt(raw.get("pregnant_words")),
                         opt(raw.get("not_pregnant_words")), opt(ages.get("years")), opt(ages.get("months")),
