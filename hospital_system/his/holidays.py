@@ -7,6 +7,7 @@ and whether a weekend half-day is open is decided by the doctor's weekly schedul
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Optional
 
 import chinese_calendar
@@ -23,6 +24,7 @@ HOLIDAY_NAMES_ZH = {
 }
 
 
+@lru_cache(maxsize=4096)
 def public_holiday_name(day: date) -> Optional[str]:
     """The Chinese name of the statutory holiday on ``day``, or None (ordinary day / unknown year)."""
     try:

@@ -28,19 +28,20 @@ class Ctx:
     now: dt.datetime
 
 
-def get_ctx(request: Request) -> Ctx:
+async def get_ctx(request: Request) -> Ctx:
+    """Async (no blocking work): FastAPI runs it on the event loop, not in the thread pool."""
     state = request.app.state
     return Ctx(settings=state.settings, db=state.db, now=state.clock())
 
 
-def require_service_token(request: Request,
-                          creds: Optional[HTTPAuthorizationCredentials] = Security(bearer_scheme)) -> None:
+async def require_service_token(request: Request,
+                                creds: Optional[HTTPAuthorizationCredentials] = Security(bearer_scheme)) -> None:
     expected = request.app.state.settings.api_token.get_secret_value().encode()
     if creds is None or not hmac.compare_digest(creds.credentials.encode(), expected):
         raise HisError("unauthorized", "missing or wrong service token (Authorization: Bearer …)")
 
 
-def patient_token(token: Optional[str] = Security(patient_token_scheme)) -> str:
+async def patient_token(token: Optional[str] = Security(patient_token_scheme)) -> str:
     return token or ""
 
 

@@ -28,7 +28,7 @@ def parse_half_day(text: Optional[str]) -> Optional[HalfDay]:
 
 
 @router.get("/schedules", response_model=List[ScheduleOut], responses=error_responses("not_found"))
-def list_schedules(
+def list_schedules(  # noqa: PLR0913
         department: Optional[str] = Query(None, max_length=32, description="id, name or alias"),
         doctor_id: Optional[int] = None,
         date_from: Optional[dt.date] = Query(None, description="default: today"),
@@ -42,11 +42,11 @@ def list_schedules(
     if date_from and date_to and (date_to < date_from or (date_to - date_from).days > MAX_RANGE_DAYS):
         raise HisError("validation_error", f"date range must be ordered and at most {MAX_RANGE_DAYS} days")
     with ctx.db.read() as session:
-        dept_id = catalog.department_by_ref(session, ref=department).id if department else None
+        dept_id = catalog.department_id_by_ref(session, ref=department) if department else None
         views = schedules.list_schedules(session, settings=ctx.settings, now=ctx.now, department_id=dept_id,
                                          doctor_id=doctor_id, date_from=date_from, date_to=date_to,
                                          half_day=half, only_available=available_only, limit=limit)
-    return [ScheduleOut.model_validate(v) for v in views]
+    return views  # type: ignore[return-value]  # plain dicts: FastAPI validates them once
 
 
 @router.get("/schedules/{schedule_id}/slots", response_model=ScheduleSlotsOut,

@@ -14,7 +14,7 @@ from his.clock import local_dt
 from his.models import Appointment, Department, Doctor, HalfDay, OutboxMessage, Patient, Report
 from his.services.schedules import fee_text
 
-MOBILE_PATTERN = r"^1[3-9]\d{9}$"
+MOBILE_PATTERN = r"^1[3-9][0-9]{9}$"
 
 
 class Ref(BaseModel):
@@ -128,7 +128,7 @@ class SmsCodeOut(BaseModel):
 
 class SmsVerifyRequest(BaseModel):
     mobile: str = Field(pattern=MOBILE_PATTERN, examples=["13800000001"])
-    code: str = Field(pattern=r"^\d{6}$", examples=["123456"])
+    code: str = Field(pattern=r"^[0-9]{6}$", examples=["123456"])
 
 
 class CardVerifyRequest(BaseModel):

@@ -111,6 +111,8 @@ def book_appointment(session: Session, *, patient_id: int, slot_id: int, idempot
     check_bookable(session, slot=slot, settings=settings, now=now)
     schedule = slot.schedule
     duplicate = _find_duplicate(session, patient_id=patient_id, schedule=schedule)
+    if duplicate is not None and duplicate.idempotency_key == idempotency_key:
+        return _replay(duplicate, slot_id=slot_id), False  # a concurrent retry committed first
     if duplicate is not None:
         raise _duplicate_error(duplicate)
     if not _take_place(session, slot_id=slot_id):

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import re
-from typing import List, Optional, Sequence
+import time
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -64,6 +65,24 @@ def department_by_ref(session: Session, *, ref: str) -> Department:
     if dept is None:
         raise not_found("department")
     return dept
+
+
+_REF_CACHE: Dict[Tuple[int, str], Tuple[float, int]] = {}
+REF_CACHE_SECONDS = 60.0
+
+
+def department_id_by_ref(session: Session, *, ref: str) -> int:
+    """``department_by_ref(...).id``, remembered for a minute per engine (the hot path of schedule
+    queries; departments and aliases only change through a deployment's admin tools)."""
+    key = (id(session.get_bind()), ref)
+    hit = _REF_CACHE.get(key)
+    if hit is not None and time.monotonic() - hit[0] < REF_CACHE_SECONDS:
+        return hit[1]
+    dept_id = department_by_ref(session, ref=ref).id
+    if len(_REF_CACHE) > 10_000:
+        _REF_CACHE.clear()
+    _REF_CACHE[key] = (time.monotonic(), dept_id)
+    return dept_id
 
 
 def doctor_name_query(text: str) -> str:

@@ -21,7 +21,7 @@ from his.models import Patient, PatientToken, SmsCode, VerificationThrottle
 from his.services import outbox
 from his.settings import Settings
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 @dataclass
