@@ -5,6 +5,7 @@ import datetime as dt
 import http.server
 import re
 import socket
+import sys
 import threading
 import time
 import uuid
@@ -14,7 +15,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from actions.his_client import HisClient, HisConfig, HisError, HisUnavailable, Verification, get_client
-from tests.fixtures_his import HisInstance, his_service  # noqa: F401  (until conftest registers the plugin)
+
+_PLUGIN_REGISTERED = "tests.fixtures_his" in sys.modules  # by tests/conftest.py's pytest_plugins
+from tests.fixtures_his import HisInstance  # noqa: E402
+
+if not _PLUGIN_REGISTERED:  # standalone run: bring the fixture in ourselves
+    from tests.fixtures_his import his_service  # noqa: E402,F401
 
 TZ = ZoneInfo("Asia/Shanghai")
 
