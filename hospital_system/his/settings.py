@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Optional
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr
@@ -47,11 +48,18 @@ class Settings(BaseSettings):
     card_max_attempts: int = 5
     patient_token_ttl_minutes: int = 30
 
-    outbox_api_enabled: bool = True
+    outbox_api_enabled: Optional[bool] = Field(
+        None, description="GET /api/outbox; default: on, except when HIS_ENV=production")
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def outbox_enabled(self) -> bool:
+        if self.outbox_api_enabled is None:
+            return self.env != "production"
+        return self.outbox_api_enabled
 
     @property
     def is_sqlite(self) -> bool:

@@ -25,8 +25,14 @@ def test_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HIS_OUTBOX_API_ENABLED", "false")
     settings = Settings()
     assert not settings.is_sqlite and settings.port == 8123 and settings.booking_window_days == 7
-    assert settings.api_token.get_secret_value() == "s3cret" and settings.outbox_api_enabled is False
+    assert settings.api_token.get_secret_value() == "s3cret" and settings.outbox_enabled is False
     assert settings.tz.key == "Asia/Shanghai"
+
+
+def test_outbox_api_defaults_off_in_production() -> None:
+    assert Settings().outbox_enabled is True
+    assert Settings(env="production").outbox_enabled is False
+    assert Settings(env="production", outbox_api_enabled=True).outbox_enabled is True
 
 
 def test_production_needs_a_real_token() -> None:

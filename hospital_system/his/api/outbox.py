@@ -1,5 +1,5 @@
-"""Read the outbox (SMS that would be sent). For tests and the demo page; HIS_OUTBOX_API_ENABLED=false
-turns it off in production."""
+"""Read the outbox (SMS that would be sent). For tests and the demo page of the embedded setup:
+off by default when HIS_ENV=production, or whenever HIS_OUTBOX_API_ENABLED=false."""
 from __future__ import annotations
 
 from typing import List, Optional
@@ -20,7 +20,7 @@ def list_outbox(recipient: Optional[str] = Query(None, max_length=32), kind: Opt
                 ctx: Ctx = CtxDep) -> List[OutboxOut]:
     """Messages newest first, optionally for one recipient and kind (sms_code, booking_confirmation,
     reschedule, cancellation, waitlist_available)."""
-    if not ctx.settings.outbox_api_enabled:
+    if not ctx.settings.outbox_enabled:
         raise HisError("outbox_disabled", "the outbox API is disabled (HIS_OUTBOX_API_ENABLED=false)")
     with ctx.db.read() as session:
         return [outbox_out(m, tz=ctx.settings.tz) for m in outbox.list_messages(
