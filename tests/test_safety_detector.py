@@ -175,3 +175,20 @@ def test_every_category_has_a_hint_or_none_and_a_kind():
         assert c.hint is None or lexicon.hints[c.hint]
     used = {p.category for p in lexicon.patterns}
     assert used == set(lexicon.categories), "every category needs at least one pattern"
+
+
+@pytest.mark.parametrize("text", ["孩子头撞到桌角 起了个包 没吐", "医生开了一盒药 怎么吃", "这个药吃了好多天了 没效果",
+                                  "孩子发烧 吃了退烧药没反应", "宝宝烧了两天 挂什么科", "孩子发烧 手脚冰凉"])
+def test_each_part_of_a_combination_is_checked_on_its_own(text):
+    assert detect(text) is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("孩子被车门夹了头 现在吐了", "severe_trauma"),
+    ("我吃了一板布洛芬", "poisoning"),
+    ("宝宝把奶奶的速效救心丸吃了一瓶", "poisoning"),
+    ("我老公想不开喝了一瓶除草剂", "poisoning"),        # 想不开 is not a negation
+    ("两个月宝宝体温38.6", "infant_fever_convulsion"),  # fever under three months
+])
+def test_generalised_patterns(text, expected):
+    assert expected in detect(text).categories
