@@ -4,7 +4,7 @@
     python scripts/eval_safety.py                 # all splits, misses listed
     python scripts/eval_safety.py --split dev     # only the tuning split
 
-Splits: `dev` (tuned on), `test` (held out; gates CI), `fresh` and `fresh2` (written later, after the lexicon and the
+Splits: `dev` (tuned on), `test` (held out; gates CI), `fresh`, `fresh2`, `fresh3` (written later, after the lexicon and the
 triage table were frozen: an out-of-sample check, reported, not gating).
     python scripts/eval_safety.py --json out.json # also write the figures
 
@@ -185,11 +185,11 @@ def timing(out: dict) -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=("dev", "test", "fresh", "fresh2", "all"), default="all")
+    parser.add_argument("--split", choices=("dev", "test", "fresh", "fresh2", "fresh3", "all"), default="all")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--no-misses", action="store_true", help="do not list the misses")
     args = parser.parse_args(argv)
-    splits = ("dev", "test", "fresh", "fresh2") if args.split == "all" else (args.split,)
+    splits = ("dev", "test", "fresh", "fresh2", "fresh3") if args.split == "all" else (args.split,)
     results, exit_code = {}, 0
     for split in splits:
         out, misses = {}, []
