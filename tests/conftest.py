@@ -1,0 +1,2 @@
+"""Shared pytest setup: the live hospital-system fixture (tests/fixtures_his.py)."""
+pytest_plugins = ["tests.fixtures_his"]
