@@ -54,9 +54,11 @@ def test_known_typo_is_fixed(tokenizer):
     assert message.get(TEXT) == "我想挂号"
 
 
-def test_attached_english_word_is_one_token(tokenizer):
+def test_attached_english_word_is_not_split_inside(tokenizer):
     _, words = tokens_of(tokenizer, "HPV疫苗多少钱")
-    assert words[0] == "HPV"
+    assert words[0] in ("HPV", "HPV疫苗")
+    _, spaced = tokens_of(tokenizer, "打 HPV 疫苗 多少钱")
+    assert "HPV" in spaced and all(w.strip() for w in spaced)
 
 
 @pytest.mark.parametrize("text", ["😀😀", "。。。", "   ", "<script>alert(1)</script>"])
