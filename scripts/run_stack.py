@@ -60,6 +60,9 @@ def main() -> int:
     his_url = f"http://127.0.0.1:{ports['HIS_PORT']}"
     env = base_env(**{k: v for k, v in env_values.items()},
                    HIS_BASE_URL=his_url, HIS_PORT=str(ports["HIS_PORT"]))
+    # All embedded state lives under var/ (git-ignored) unless the environment says otherwise.
+    env.setdefault("HIS_DATABASE_URL", f"sqlite:///{var / 'his.db'}")
+    env.setdefault("ESCALATION_DB_URL", f"sqlite:///{var / 'handoff.db'}")
 
     endpoints = var / "endpoints.run.yml"
     tracker_db = os.environ.get("TRACKER_DB", str(var / "tracker.db"))
