@@ -1,0 +1,1 @@
+"""Custom actions of the hospital assistant, one module per feature (rasa-sdk)."""
