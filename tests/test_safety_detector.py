@@ -192,3 +192,13 @@ def test_each_part_of_a_combination_is_checked_on_its_own(text):
 ])
 def test_generalised_patterns(text, expected):
     assert expected in detect(text).categories
+
+
+def test_symptoms_right_after_an_accident_are_not_sequelae():
+    assert detect("我爸车祸后脸色煞白 浑身冷汗 血压很低") is not None     # minutes after, not years after
+    assert detect("车祸后颈椎疼 挂什么科") is None                        # the accident itself is the past event
+
+
+def test_a_friend_posting_about_suicide_is_not_fiction():
+    assert detect("朋友发朋友圈说要跳楼").category == "self_harm"
+    assert detect("网上看到有人说想自杀") is None
