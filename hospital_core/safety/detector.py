@@ -69,7 +69,7 @@ class Detection:
 
 
 _lock = threading.Lock()
-_cache: Dict[Path, Lexicon] = {}
+_cache: Dict[str, Lexicon] = {}
 
 
 def get_lexicon(folder: Optional[Path] = None) -> Lexicon:
@@ -77,13 +77,13 @@ def get_lexicon(folder: Optional[Path] = None) -> Lexicon:
     if folder is None:
         from hospital_core.paths import data_dir
         folder = data_dir() / "safety"
-    folder = Path(folder).resolve()
-    lexicon = _cache.get(folder)
+    key = str(folder)
+    lexicon = _cache.get(key)
     if lexicon is None:
         with _lock:
-            lexicon = _cache.get(folder)
+            lexicon = _cache.get(key)
             if lexicon is None:
-                lexicon = _cache[folder] = load_lexicon(folder)
+                lexicon = _cache[key] = load_lexicon(Path(folder))
     return lexicon
 
 

@@ -211,7 +211,7 @@ def load_knowledge(folder: Optional[Path] = None) -> Knowledge:
 
 
 _lock = threading.Lock()
-_cache: Dict[Path, Knowledge] = {}
+_cache: Dict[str, Knowledge] = {}
 
 
 def get_knowledge(folder: Optional[Path] = None) -> Knowledge:
@@ -219,11 +219,14 @@ def get_knowledge(folder: Optional[Path] = None) -> Knowledge:
     if folder is None:
         from hospital_core.paths import data_dir
         folder = data_dir() / "triage"
-    folder = Path(folder).resolve()
-    with _lock:
-        if folder not in _cache:
-            _cache[folder] = load_knowledge(folder)
-        return _cache[folder]
+    key = str(folder)
+    knowledge = _cache.get(key)
+    if knowledge is None:
+        with _lock:
+            if key not in _cache:
+                _cache[key] = load_knowledge(Path(folder))
+            knowledge = _cache[key]
+    return knowledge
 
 
 def reload() -> None:
