@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from hospital_core.safety import Detection, detect, detect_all, get_lexicon
+from hospital_core.safety import Detection, detect, detect_all, get_lexicon, non_acute_context
 
 
 def category(text: str):
@@ -202,3 +202,15 @@ def test_symptoms_right_after_an_accident_are_not_sequelae():
 def test_a_friend_posting_about_suicide_is_not_fiction():
     assert detect("朋友发朋友圈说要跳楼").category == "self_harm"
     assert detect("网上看到有人说想自杀") is None
+
+
+@pytest.mark.parametrize("text", ["胸痛门诊几点开门", "上个月心梗做了支架", "中风后康复怎么预约", "没有胸痛", "心梗有什么症状",
+                                  "120急救车收费吗", "电视剧里有人吐血", "有点胸闷 深呼吸就好了"])
+def test_non_acute_context_recognises_what_the_lexicon_silenced(text):
+    assert non_acute_context(text) is True
+
+
+@pytest.mark.parametrize("text", ["挂号怎么挂", "你好", "", "我爸胸口疼出冷汗", "我不想活了",
+                                  "我爸去年中风过 今天早上起来手不听使唤了"])
+def test_non_acute_context_never_vetoes_the_present_or_a_detection(text):
+    assert non_acute_context(text) is False

@@ -12,12 +12,12 @@ from typing import List, Optional, Tuple
 from hospital_core.safety.lexicon import Context
 
 MASK = "\u25a1"          # replaces service names (胸痛门诊 → □□□□); matches no pattern
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 def prepare(normalised: str, context: Context) -> str:
     """Lower-cases ASCII and masks service names; keeps the length."""
-    text = normalised.translate(_ASCII_LOWER)
+    text = normalised.translate(ASCII_LOWER)
     if context.service_names is not None:
         text = context.service_names.sub(lambda m: MASK * len(m.group(0)), text)
     return text

@@ -96,9 +96,10 @@ def reload() -> None:
 class _Run:
     """One detection pass over one prepared text."""
 
-    def __init__(self, text: str, lexicon: Lexicon) -> None:
+    def __init__(self, text: str, lexicon: Lexicon, contextual: bool = True) -> None:
         self.lexicon = lexicon
         self.c = lexicon.context
+        self.contextual = contextual       # False: ignore negation/past/hypothetical/fiction/knowledge/mild
         self.text = ctx.prepare(text, self.c)
         self.seg = ctx.Segments.of(self.text, self.c)
 
@@ -110,7 +111,7 @@ class _Run:
             return False
         if p.not_after is not None and p.not_after.match(t, end):
             return False
-        if "negation" in p.checks and ctx.is_negated(self.seg, start, self.c):
+        if self.contextual and "negation" in p.checks and ctx.is_negated(self.seg, start, self.c):
             return False
         return True
 
@@ -121,6 +122,8 @@ class _Run:
             _, hi2 = seg.sentence(max(start, end - 1))
             if p.not_near.search(self.text, max(lo, start - p.near_window), min(hi2, end + p.near_window)):
                 return False
+        if not self.contextual:
+            return True
         if "past" in p.checks and ctx.is_past(seg, start, end, c):
             return False
         if "hypothetical" in p.checks and ctx.is_hypothetical(seg, start, c):
@@ -198,3 +201,35 @@ def detect(text: str, *, lexicon: Optional[Lexicon] = None) -> Optional[Detectio
     evidence = tuple(e for m in matches if m.category == top.category for e in m.evidence)
     return Detection(top.category, top.kind, top.hint_key, lexicon.hints.get(top.hint_key or ""),
                      evidence, tuple(matches))
+
+
+def non_acute_context(text: str, *, lexicon: Optional[Lexicon] = None) -> bool:
+    """True when the message talks about emergency matters in a way the context rules recognise as
+    NOT acute, and nothing acute was detected: a service name (胸痛门诊几点开门), a past event or
+    sequela (上个月心梗做了支架, 中风后康复), a negation (没有胸痛), a hypothetical or knowledge question
+    (心梗有什么症状), fiction or news, mild wording. The Rasa component uses it to veto a classifier's
+    emergency guess; it never overrides a lexicon detection."""
+    if not text or not text.strip():
+        return False
+    lexicon = lexicon or get_lexicon()
+    if detect(text, lexicon=lexicon) is not None:
+        return False
+    c = lexicon.context
+    normalised = normalize(text)
+    if c.service_names is not None and c.service_names.search(normalised.translate(ctx.ASCII_LOWER)):
+        return True
+    if c.present is not None and c.present.search(normalised):
+        return False            # something is happening now (现在, 突然, 今天…): let the classifier speak
+    raw = _Run(normalised, lexicon, contextual=False)
+    if any(raw.match(p) is not None for p in lexicon.patterns):
+        return True             # a red flag that only the context rules silenced
+    if c.mentions is None:
+        return False
+    run = _Run(normalised, lexicon)
+    for m in c.mentions.finditer(run.text):
+        start, end = m.start(), m.end()
+        if (ctx.is_negated(run.seg, start, c) or ctx.is_past(run.seg, start, end, c)
+                or ctx.is_hypothetical(run.seg, start, c) or ctx.is_fiction(run.seg, start, c)
+                or ctx.is_knowledge_question(run.seg, start, c) or ctx.is_mild(run.seg, start, end, c)):
+            return True
+    return False

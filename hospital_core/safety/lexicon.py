@@ -73,6 +73,7 @@ class Context:
     first_person: Optional[re.Pattern]
     mild: Optional[re.Pattern]
     service_names: Optional[re.Pattern]
+    mentions: Optional[re.Pattern] = None
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,7 @@ def _load_context(folder: Path, groups) -> Context:
         first_person=c.optional(raw.get("first_person")),
         mild=c.optional(raw.get("mild")),
         service_names=c.optional(raw.get("service_names")),
+        mentions=c.optional(raw.get("mentions")),
     )
 
 
