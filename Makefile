@@ -43,11 +43,11 @@ test-his: ## pytest of the hospital scheduling system (SQLite and the local Post
 test-conversations: train ## Layer 3: conversation tests (rasa test, fails on any prediction error)
 	$(PYTHON) scripts/with_action_server.py -- $(RASA) test core --model $(MODEL) --stories tests/conversations --endpoints {endpoints} --fail-on-prediction-errors --out results/conversations
 
-test: validate test-his test-unit test-conversations ## The whole suite: validation, pytest, conversation tests
+test: validate test-his train test-unit test-conversations eval-nlu eval-safety ## The whole suite: validation, pytest, conversation tests, NLU and safety evaluations
 
 eval-nlu: train ## Intent accuracy on the held-out set (never trained on), with a confusion report
-	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu --out results/nlu
-	$(PYTHON) scripts/report_nlu.py results/nlu
+	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu --out results/nlu >/dev/null
+	$(PYTHON) scripts/report_nlu.py results/nlu --min-accuracy 0.95
 
 eval-safety: ## Emergency recall, false positives and triage accuracy on the evaluation sets
 	$(PYTHON) scripts/eval_safety.py
