@@ -8,7 +8,7 @@ from typing import List
 
 from fastapi import APIRouter
 
-from his.api import appointments, catalog, outbox, patients, schedules, verification, waitlist
+from his.api import appointments, catalog, outbox, patients, schedules, triage, verification, waitlist
 
 FEATURE_ROUTERS: List[APIRouter] = [
     catalog.router,
@@ -18,4 +18,5 @@ FEATURE_ROUTERS: List[APIRouter] = [
     appointments.router,
     waitlist.router,
     outbox.router,
+    triage.router,
 ]
