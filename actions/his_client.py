@@ -4,7 +4,8 @@ actions use to talk to it.
 * Base URL and service token from the environment: ``HIS_BASE_URL`` (default
   http://127.0.0.1:8000), ``HIS_API_TOKEN``; ``HIS_TIMEOUT`` (seconds, default 3) and
   ``HIS_GET_RETRIES`` (default 2).
-* GET calls are retried on connection errors and 5xx (urllib3 ``Retry``); POST/DELETE never are.
+* GET calls are retried on connection errors and 5xx (urllib3 ``Retry``); POST/DELETE never are,
+  except ``triage`` (a pure computation: repeating it changes nothing).
   Booking sends an ``Idempotency-Key``, so repeating a failed booking by hand is safe.
 * Failures raise :class:`HisUnavailable` (timeout, refused, 5xx) or :class:`HisError` (a 4xx
   business refusal with its ``code``, e.g. ``slot_full``, and the ``alternatives`` to offer).
@@ -96,11 +97,13 @@ class HisClient:
         self._lock = threading.Lock()
         self._reader: Optional[requests.Session] = None
         self._writer: Optional[requests.Session] = None
+        self._idempotent: Optional[requests.Session] = None
 
     # -- plumbing -----------------------------------------------------------------------------
-    def _sessions(self) -> tuple[requests.Session, requests.Session]:
+    def _sessions(self) -> tuple[requests.Session, requests.Session, requests.Session]:
+        """Sessions for GET (retried), for writes (never retried) and for idempotent POSTs (retried)."""
         with self._lock:
-            if self._reader is None or self._writer is None:
+            if self._reader is None or self._writer is None or self._idempotent is None:
                 cfg = self.config
                 read_retry = Retry(total=cfg.get_retries, connect=cfg.get_retries, read=0, other=0,
                                    status=cfg.get_retries, status_forcelist=RETRY_STATUSES,
@@ -108,19 +111,21 @@ class HisClient:
                                    raise_on_status=False, respect_retry_after_header=False)
                 no_retry = Retry(total=0, connect=0, read=0, redirect=0, status=0, other=0, raise_on_status=False)
                 self._reader, self._writer = _session(read_retry, cfg.token), _session(no_retry, cfg.token)
-            return self._reader, self._writer
+                self._idempotent = _session(read_retry.new(allowed_methods=frozenset({"GET", "POST"})), cfg.token)
+            return self._reader, self._writer, self._idempotent
 
     def close(self) -> None:
         with self._lock:
-            for session in (self._reader, self._writer):
+            for session in (self._reader, self._writer, self._idempotent):
                 if session is not None:
                     session.close()
-            self._reader = self._writer = None
+            self._reader = self._writer = self._idempotent = None
 
     def _request(self, method: str, path: str, *, params: Optional[JSON] = None, json: Optional[JSON] = None,
-                 patient_token: Optional[str] = None, headers: Optional[Dict[str, str]] = None) -> Any:
-        reader, writer = self._sessions()
-        session = reader if method == "GET" else writer
+                 patient_token: Optional[str] = None, headers: Optional[Dict[str, str]] = None,
+                 idempotent: bool = False) -> Any:
+        reader, writer, idempotent_writer = self._sessions()
+        session = reader if method == "GET" else idempotent_writer if idempotent else writer
         all_headers = dict(headers or {})
         if patient_token is not None:
             all_headers["X-Patient-Token"] = patient_token
@@ -182,6 +187,16 @@ class HisClient:
     def get_slots(self, *, schedule_id: int) -> JSON:
         """One half-day with its numbered time slots (``slots``: slot_id, start_time, remaining…)."""
         return self._request("GET", f"/api/schedules/{schedule_id}/slots")
+
+    # -- symptom triage ----------------------------------------------------------------------
+    def triage(self, *, text: str, age: Optional[float] = None, sex: Optional[str] = None,
+               pregnant: Optional[bool] = None) -> JSON:
+        """Departments for free-text symptoms (``departments`` best first, ``recommendations`` with reasons,
+        ``emergency``, ``ask``, ``notes``, ``fallback_department``, ``patient``). Retried like a GET: it is a
+        pure computation. ``sex``: "male"/"female"; ``age`` in years."""
+        body = {"text": text, "age": age, "sex": sex, "pregnant": pregnant}
+        return self._request("POST", "/api/triage", json={k: v for k, v in body.items() if v is not None},
+                             idempotent=True)
 
     # -- verification ------------------------------------------------------------------------
     def request_sms_code(self, *, mobile: str) -> JSON:
