@@ -1,0 +1,1 @@
+"""Agents' console service: human handoff queue, routing, workbench API, tickets and surveys."""
