@@ -32,6 +32,7 @@ def test_no_agent_online_creates_a_ticket_due_in_24_hours(env) -> None:  # type:
     settings, db = env
     result, _ = request(db, settings, NOW, "c1", topic="报销", contact="13800000001", summary="问门诊报销比例")
     assert result["status"] == "no_agent" and result["why"] == "no_agent_online"
+    assert result["position"] is None and result["expected_wait_s"] == 0
     ticket = _ticket(db, result["ticket_no"])
     assert result["ticket_no"] == f"GD20260921-{ticket.id:06d}"
     assert ticket.urgency == "normal" and ticket.category == "follow_up" and ticket.status == "open"

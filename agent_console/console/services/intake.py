@@ -108,9 +108,9 @@ def request_handoff(session: Session, *, conversation_id: str, reason: str, sett
                            details={"topic": handoff.topic, "reason": reason})
     why = nobody_to_serve(session, handoff=handoff, settings=settings, now=now)
     if why is not None:
+        info = ticket_for(session, handoff=handoff, why=why, settings=settings, now=now, effects=effects)
         result = describe_for_bot(session, handoff=handoff, settings=settings, now=now)
-        result.update(status="no_agent", **ticket_for(session, handoff=handoff, why=why, settings=settings,
-                                                     now=now, effects=effects))
+        result.update(status="no_agent", **info)
         return result
     effects.push({"type": "queue_added", "handoff_id": handoff.id, "group": code, "urgent": urgent},
                  group_codes=[code])
