@@ -16,7 +16,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 
 MODEL_INPUTS := config.yml domain.yml $(shell find $(TRAIN_DATA) data/jieba data/normalization hospital_nlu hospital_core/text.py -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null)
 
-.PHONY: help install train validate test test-unit test-his test-conversations eval-nlu eval-safety run bench clean
+.PHONY: help install train validate test test-unit test-his test-console test-conversations eval-nlu eval-safety run bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-20s %s\n", $$1, $$2}'
@@ -40,10 +40,13 @@ test-unit: ## Layer 2: pytest for actions, components and the stack (starts its 
 test-his: ## pytest of the hospital scheduling system (SQLite and the local PostgreSQL)
 	@if [ -f hospital_system/Makefile ]; then $(MAKE) -s -C hospital_system test; fi
 
+test-console: ## pytest of the agents' console service (SQLite and the local PostgreSQL)
+	@if [ -f agent_console/Makefile ]; then $(MAKE) -s -C agent_console test; fi
+
 test-conversations: train ## Layer 3: conversation tests (rasa test, fails on any prediction error)
 	$(PYTHON) scripts/with_action_server.py -- $(RASA) test core --model $(MODEL) --stories tests/conversations --endpoints {endpoints} --fail-on-prediction-errors --out results/conversations
 
-test: validate test-his train test-unit test-conversations eval-nlu eval-safety ## The whole suite: validation, pytest, conversation tests, NLU and safety evaluations
+test: validate test-his test-console train test-unit test-conversations eval-nlu eval-safety ## The whole suite: validation, pytest, conversation tests, NLU and safety evaluations
 
 eval-nlu: train ## Intent accuracy on the held-out set (never trained on), with a confusion report
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu --out results/nlu >/dev/null

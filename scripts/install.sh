@@ -35,6 +35,12 @@ if [ -f hospital_system/Makefile ]; then
   make -s -C hospital_system install
 fi
 
+# 2b. The agents' console (its own venv and dependencies).
+if [ -f agent_console/Makefile ]; then
+  echo "==> agent_console"
+  make -s -C agent_console install
+fi
+
 # 3. Load-test tool (locust) in its own venv, so its dependencies never touch Rasa's.
 if [ -f bench/requirements.txt ]; then
   if [ ! -x bench/.venv/bin/python ]; then python3 -m venv bench/.venv; fi  # locust needs Python >= 3.11
