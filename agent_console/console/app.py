@@ -14,7 +14,8 @@ from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from console.api import auth, service, supervisor, workbench, ws
+from console.api import assist, auth, service, supervisor, workbench, ws
+from console.api.web import mount_web
 from console.api.deps import Ctx, require_service_token
 from console.clock import Clock, system_clock
 from console.db import Database
@@ -120,9 +121,10 @@ def create_app(settings: Optional[Settings] = None, *, clock: Clock = system_clo
     bot_api = APIRouter(prefix="/api", dependencies=[Depends(require_service_token)])
     bot_api.include_router(service.router)
     app.include_router(bot_api)
-    for router in (auth.router, workbench.router, supervisor.router):
+    for router in (auth.router, workbench.router, assist.router, supervisor.router):
         app.include_router(router, prefix="/api")
     app.include_router(ws.router)
+    mount_web(app)
     return app
 
 

@@ -77,6 +77,11 @@ class Settings(BaseSettings):
     # limits
     max_message_chars: int = 2000
 
+    # agent assist: the Rasa project whose FAQ (domain.yml, data/hospital/facts.yml,
+    # data/nlu/faq.yml) is offered to agents
+    assist_root: Path = Field(default_factory=lambda: SERVICE_DIR.parent,
+                              description="Rasa project directory with the FAQ (default: the repo root)")
+
     @field_validator("service_start", "service_end", mode="before")
     @classmethod
     def _parse_time(cls, value: object) -> object:
