@@ -44,7 +44,7 @@ test-console: ## pytest of the agents' console service (SQLite and the local Pos
 	@if [ -f agent_console/Makefile ]; then $(MAKE) -s -C agent_console test; fi
 
 test-conversations: train ## Layer 3: conversation tests (rasa test, fails on any prediction error)
-	$(PYTHON) scripts/with_action_server.py -- $(RASA) test core --model $(MODEL) --stories tests/conversations --endpoints {endpoints} --fail-on-prediction-errors --out results/conversations
+	$(PYTHON) scripts/with_action_server.py -- $(RASA) test core --model $(MODEL) --stories tests/conversations --endpoints {endpoints} --e2e --fail-on-prediction-errors --out results/conversations
 
 test: validate test-his test-console train test-unit test-conversations eval-nlu eval-safety ## The whole suite: validation, pytest, conversation tests, NLU and safety evaluations
 

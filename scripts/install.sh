@@ -71,5 +71,12 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# Chinese font so screenshots of the pages are legible (tests do not need it).
+if ! fc-list 2>/dev/null | grep -qi "wenquanyi\|noto.*cjk"; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null 2>&1 || true
+  fi
+fi
+
 mkdir -p var models
 echo "==> install complete. Next: make test   (or: make run)"

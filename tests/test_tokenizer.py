@@ -50,7 +50,7 @@ def test_traditional_and_fullwidth_are_normalised(tokenizer):
 
 
 def test_known_typo_is_fixed(tokenizer):
-    message, _ = tokens_of(tokenizer, "我想挂好")
+    message, _ = tokens_of(tokenizer, "我想挂浩")
     assert message.get(TEXT) == "我想挂号"
 
 
