@@ -31,8 +31,8 @@ $(MODEL): $(MODEL_INPUTS)
 	$(RASA) train --data $(TRAIN_DATA) --config config.yml --domain domain.yml --out models --fixed-model-name hospital
 	@touch $(MODEL)
 
-validate: ## Layer 1: rasa data validate (domain, NLU, rules, stories)
-	$(RASA) data validate --data $(TRAIN_DATA) --config config.yml --domain domain.yml --fail-on-warnings
+validate: ## Layer 1: rasa data validate (domain, NLU, rules, stories); fails on any unexplained warning
+	$(PYTHON) scripts/validate.py --data $(TRAIN_DATA) --config config.yml --domain domain.yml
 
 test-unit: ## Layer 2: pytest for actions, components and the stack (starts its own servers)
 	$(PYTHON) -m pytest -q tests
