@@ -49,7 +49,8 @@ MAX_GAP_TURNS = 3                # an exchange stays open this many patient mess
 NOT_BOOKABLE = {"急诊科"}         # the HIS refuses appointments there (not_bookable): no booking button
 SEPARATOR = "。"                  # between messages, so a negation never reaches into the next one
 CONTINUATION = re.compile(r"^\s*(还|另外|而且|并且|同时|也|再加上|加上|然后)")
-BARE_AGE = re.compile(r"^\s*([0-9]{1,3}(?:\.[0-9])?|[零一二两三四五六七八九十百]{1,4})\s*(周岁|岁)?\s*(了|啦)?\s*$")
+BARE_AGE = re.compile(r"^\s*(?:今年|已经|快|都|刚|才|满)?\s*([0-9]{1,3}(?:\.[0-9])?|[零一二两三四五六七八九十百]{1,4})"
+                      r"\s*多?\s*(?:周岁|岁)?\s*(?:了|啦)?\s*$")
 
 
 @dataclass
@@ -101,7 +102,7 @@ def valid_bool(value: Any) -> Optional[bool]:
 
 
 def bare_age(text: Text) -> Optional[float]:
-    """"65", "65岁", "七十" typed in answer to the age question."""
+    """"65", "65岁", "七十多了", "今年58了" typed in answer to the age question (多 counts as the number)."""
     match = BARE_AGE.match(text or "")
     if not match:
         return None

@@ -285,8 +285,9 @@ def test_mixed_language_and_emoji_still_triage(his: HisInstance) -> None:
 # -- helpers ----------------------------------------------------------------------------------------------------
 
 def test_bare_age_and_turn_counting() -> None:
-    assert [bare_age(t) for t in ("65", "65岁", " 七十 ", "三岁了", "abc", "200", "65岁 咳嗽")] == \
-        [65.0, 65.0, 70.0, 3.0, None, None, None]
+    assert [bare_age(t) for t in ("65", "65岁", " 七十 ", "三岁了", "七十多了", "今年58了", "快六十了")] == \
+        [65.0, 65.0, 70.0, 3.0, 70.0, 58.0, 60.0]
+    assert [bare_age(t) for t in ("abc", "200", "65岁 咳嗽", "十点半", "3点", "")] == [None] * 6
     user = {"event": "user"}
     assert turns_since_triage([user]) is None
     assert turns_since_triage([TRIAGED, user, {"event": "action", "name": "x"}, user]) == 2
