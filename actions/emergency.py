@@ -24,9 +24,11 @@ def _detection(tracker: Tracker) -> Dict[Text, Any]:
     found = message.get("emergency")
     if isinstance(found, dict) and found.get("kind"):
         return found
-    detection = safety.detect(message.get("text") or "")
-    if detection is not None:
-        return detection.to_dict()
+    # The latest text, or the symptoms gathered by triage over several messages (胸口疼 … 出冷汗).
+    for text in (message.get("text") or "", tracker.get_slot("triage_text") or ""):
+        detection = safety.detect(text) if text else None
+        if detection is not None:
+            return detection.to_dict()
     intent = (message.get("intent") or {}).get("name")
     kind = "self_harm" if intent == SELF_HARM_INTENT else "medical"
     return {"category": "self_harm" if kind == "self_harm" else "critical_unspecified", "kind": kind,

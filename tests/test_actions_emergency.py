@@ -79,3 +79,10 @@ def test_reply_goes_out_even_if_the_queue_is_down(monkeypatch):
     assert response_names(messages)[0] == "utter_emergency_medical"
     assert response_names(messages)[-1] == "utter_emergency_agent_unavailable"
     assert slot_events(events)["urgent"] is True
+
+
+def test_emergency_built_from_several_triage_messages_keeps_its_category():
+    tracker = make_tracker("出冷汗", "report_emergency", slots={"triage_text": "胸口疼得厉害 出冷汗 喘不上气"})
+    messages, events = run_action(ActionHandleEmergency(), tracker)
+    assert response_names(messages)[0] == "utter_emergency_medical"
+    assert slot_events(events)["emergency_category"] != "critical_unspecified"
