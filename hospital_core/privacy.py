@@ -7,8 +7,11 @@ from typing import Any
 
 # 18-digit resident ID (last char may be X) and 15-digit legacy ID; mainland mobile numbers,
 # optionally with +86/86 and separators. Boundaries: not inside a longer run of digits.
-_ID_NUMBER = re.compile(r"(?<![0-9])([1-9]\d{5})(\d{8}|\d{6})(\d{3}[0-9Xx]|\d{1})(?![0-9Xx])")
-_MOBILE = re.compile(r"(?<![0-9])((?:\+?86[-\s]?)?1[3-9]\d)[-\s]?(\d{4})[-\s]?(\d{4})(?![0-9])")
+# A number may also follow a JSON escape such as \u53f7 (号), whose last characters are digits:
+# Rasa's debug logs write Chinese text that way.
+_START = r"(?:(?<![0-9])|(?<=\\u[0-9a-fA-F]{4}))"
+_ID_NUMBER = re.compile(_START + r"([1-9]\d{5})(\d{8}|\d{6})(\d{3}[0-9Xx]|\d{1})(?![0-9Xx])")
+_MOBILE = re.compile(_START + r"((?:\+?86[-\s]?)?1[3-9]\d)[-\s]?(\d{4})[-\s]?(\d{4})(?![0-9])")
 
 
 def _mask_id(match: "re.Match[str]") -> str:

@@ -54,6 +54,7 @@ def running_stack(tmp: Path, extra_env: Optional[Dict[str, str]] = None) -> Iter
     if not MODEL.exists():
         raise RuntimeError("no trained model: run `make train` first (make test does)")
     ready = tmp / "ready.json"
+    ready.unlink(missing_ok=True)
     token = "test-token-" + str(os.getpid())
     env = base_env(
         RASA_PORT=str(free_port()), ACTIONS_PORT=str(free_port()), WEBCHAT_PORT=str(free_port()),

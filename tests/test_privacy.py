@@ -37,3 +37,12 @@ def test_log_records_are_masked_whatever_the_handler(caplog):
     assert "13912345678" not in text
     assert "199003071234" not in text
     assert text.count("139****5678") == 2
+
+
+def test_numbers_after_json_unicode_escapes_are_masked():
+    # Rasa 3.6 debug logs: {"parse_data_text": "\u6211\u624b\u673a\u53f713912345678 ..."}
+    logged = '{"parse_data_text": "\\u53f713912345678 \\u8bc1110101199003071234"}'
+    masked = mask_pii(logged)
+    assert "13912345678" not in masked and "199003071234" not in masked
+    assert "139****5678" in masked and "1101**********1234" in masked
+    assert masked.startswith('{"parse_data_text": "\\u53f7')
