@@ -12,6 +12,7 @@ export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
+export TF_DETERMINISTIC_OPS := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
 MODEL_INPUTS := config.yml domain.yml $(shell find $(TRAIN_DATA) data/jieba data/normalization hospital_nlu hospital_core/text.py -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null)

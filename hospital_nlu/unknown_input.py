@@ -28,7 +28,9 @@ def meaningful_characters(text: str) -> Set[str]:
 )
 class UnknownInputFallback(GraphComponent):
     """Forces `nlu_fallback` for a message that shares no letter, digit or character with the
-    training data (blank, emoji or punctuation only, an unknown script).
+    training data (blank, emoji or punctuation only, an unknown script), or that is longer than
+    `max_characters` (a pasted document is not a question the assistant can classify; the patient
+    is asked to say it briefly).
 
     Such a message gives the classifier nothing to go on, so its guess would change from one
     training run to the next; a clear "I did not understand" is the honest answer. Emergency
@@ -37,11 +39,12 @@ class UnknownInputFallback(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        """No options."""
-        return {}
+        """Longest message the classifier is trusted with."""
+        return {"max_characters": 300}
 
     def __init__(self, model_storage: ModelStorage, resource: Resource,
-                 known: Optional[Set[str]] = None) -> None:
+                 known: Optional[Set[str]] = None, max_characters: int = 300) -> None:
+        self.max_characters = max_characters
         self._model_storage = model_storage
         self._resource = resource
         self.known: Set[str] = known or set()
@@ -50,7 +53,7 @@ class UnknownInputFallback(GraphComponent):
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> "UnknownInputFallback":
         """Creates an untrained component."""
-        return cls(model_storage, resource)
+        return cls(model_storage, resource, max_characters=config.get("max_characters", 300))
 
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -61,7 +64,7 @@ class UnknownInputFallback(GraphComponent):
                 known = set(json.loads((directory / _FILE).read_text(encoding="utf-8")))
         except (ValueError, FileNotFoundError):
             known = set()
-        return cls(model_storage, resource, known)
+        return cls(model_storage, resource, known, max_characters=config.get("max_characters", 300))
 
     def train(self, training_data: TrainingData) -> Resource:
         """Remembers every meaningful character of the examples and lookup tables."""
@@ -83,9 +86,12 @@ class UnknownInputFallback(GraphComponent):
         """Sets the fallback intent when no character of the message is known."""
         for message in messages:
             text = message.get(TEXT)
-            if not isinstance(text, str) or (self.known and meaningful_characters(text) & self.known):
+            if not isinstance(text, str):
                 continue
-            if not self.known and meaningful_characters(text):
+            too_long = len(text.strip()) > self.max_characters
+            if not too_long and self.known and meaningful_characters(text) & self.known:
+                continue
+            if not too_long and not self.known and meaningful_characters(text):
                 continue  # an untrained component never overrides a message with content
             top = {"name": FALLBACK_INTENT, "confidence": 1.0}
             ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") != FALLBACK_INTENT]

@@ -47,3 +47,8 @@ def test_fallback_heads_the_ranking(trained):
                             INTENT_RANKING_KEY: [{"name": "affirm", "confidence": 0.79}]})
     trained.process([message])
     assert [r["name"] for r in message.get(INTENT_RANKING_KEY)] == ["nlu_fallback", "affirm"]
+
+
+def test_a_pasted_document_falls_back(trained):
+    assert classify(trained, "停车怎么收费" * 60) == "nlu_fallback"
+    assert classify(trained, "停车怎么收费" * 10) == "affirm"
