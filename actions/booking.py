@@ -185,7 +185,7 @@ class ActionBookAppointment(Action):
                         buttons=[support.button(support.fmt(domain, "utter_fmt_continue_booking"), "book_appointment",
                                                 schedule_id=slots.get("schedule_id"))])
         elif error.code in REFUSAL_CODES:
-            response = "utter_booking_slot_taken" if error.code == "slot_full" else choices.REASON_RESPONSES[error.code]
+            response = "utter_booking_slot_taken" if error.code == "slot_full" else choices.REASON_RESPONSES.get(error.code, "utter_schedule_unavailable")
             support.say(dispatcher, domain, response, **selection, target=selection.get("doctor", ""),
                         when=selection.get("date", "") + selection.get("half_day", ""))
             offer_alternatives(dispatcher, domain, error.alternatives[:support.MAX_OPTIONS], None, "book_appointment")

@@ -122,7 +122,7 @@ def explain_unavailable(dispatcher: CollectingDispatcher, domain: DomainDict, fi
     row = next(r for r in rows if r.get("unavailable_reason") == reason) if rows else {}
     extra = support.schedule_values(row) if row else {}
     extra.update(values)
-    support.say(dispatcher, domain, REASON_RESPONSES[reason], **extra)
+    support.say(dispatcher, domain, REASON_RESPONSES.get(reason, "utter_schedule_unavailable"), **extra)
     return reason, full
 
 

@@ -19,7 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 UNUSED = re.compile(r"The utterance '([^']+)' is not used in any story or rule")
 WARNING = re.compile(r"(UserWarning|WARNING|MissingDependencyWarning): (.*)")
 # Rasa itself raises this for every retrieval intent (faq/<topic>); not a data problem.
-BENIGN = ("duplicated intents have been found across multiple domain files: faq",)
+BENIGN = ("duplicated intents have been found across multiple domain files: faq",
+          # a note for GPU users; on the CPU these ops are deterministic
+          "You have set 'TF_DETERMINISTIC_OPS' to 1")
 RETRIEVAL_ACTIONS = {"utter_faq"}  # the retrieval intent's own action, predicted by rules
 
 
