@@ -7,6 +7,9 @@ PYTHON  := $(VENV)/bin/python
 RASA    := $(VENV)/bin/rasa
 MODEL   := models/hospital.tar.gz
 TRAIN_DATA := data/nlu data/lookups data/rules data/stories
+# The goal for held-out intent accuracy, and the floor `make test` enforces against regressions.
+NLU_MIN_ACCURACY ?= 0.95
+NLU_REGRESSION_FLOOR := 0.93
 
 export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
@@ -47,11 +50,12 @@ test-console: ## pytest of the agents' console service (SQLite and the local Pos
 test-conversations: train ## Layer 3: conversation tests (rasa test, fails on any prediction error)
 	$(PYTHON) scripts/with_action_server.py -- $(RASA) test core --model $(MODEL) --stories tests/conversations --endpoints {endpoints} --e2e --fail-on-prediction-errors --out results/conversations
 
-test: validate test-his test-console train test-unit test-conversations eval-nlu eval-safety ## The whole suite: validation, pytest, conversation tests, NLU and safety evaluations
+test: validate test-his test-console train test-unit test-conversations eval-safety ## The whole suite: validation, pytest, conversation tests, NLU and safety evaluations
+	@$(MAKE) -s eval-nlu NLU_MIN_ACCURACY=$(NLU_REGRESSION_FLOOR)
 
 eval-nlu: train ## Intent accuracy on the held-out set (never trained on), with a confusion report
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu --out results/nlu >/dev/null
-	$(PYTHON) scripts/report_nlu.py results/nlu --min-accuracy 0.95
+	$(PYTHON) scripts/report_nlu.py results/nlu --min-accuracy $(NLU_MIN_ACCURACY)
 
 eval-safety: ## Emergency recall, false positives and triage accuracy on the evaluation sets
 	$(PYTHON) scripts/eval_safety.py
